@@ -1,0 +1,24 @@
+// Installs the npm dependencies when they are missing or older than package-lock.json, so that
+// `npm start` and `npm test` work on a fresh clone. Plain JavaScript: it runs before tsx exists.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const lock = path.join(root, 'package-lock.json');
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+
+function isCurrent() {
+  if (!fs.existsSync(installed)) return false;
+  return fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs;
+}
+
+if (!isCurrent()) {
+  console.error('installing dependencies (npm ci)…');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -1,0 +1,16 @@
+/**
+ * Brings the real Kafka, MongoDB-compatible store and Redis up before any test file runs,
+ * and stops afterwards only what it started itself — servers that were already running
+ * (`npm run services -- up`, or the user's own through KAFKA_BROKERS, MONGO_URL, REDIS_URL)
+ * keep running.
+ */
+import { servicesDown, servicesUp } from '../scripts/infra/services.ts';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const started = await servicesUp();
+  if (started.length) console.error(`test setup: started ${started.join(', ')}`);
+  return async () => {
+    if (process.env.KEEP_SERVICES === '1' || !started.length) return;
+    await servicesDown(started);
+  };
+}
