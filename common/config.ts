@@ -12,8 +12,15 @@ const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
   PORT: positiveInt.default(8080),
+  ENGINE_PORT: positiveInt.default(9100),
+  PROJECTOR_PORT: positiveInt.default(9200),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_PARTITIONS: positiveInt.default(12),
+  /** Prefixes every topic name, so several deployments (or test runs) can share a cluster. */
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]*$/)
+    .default(''),
   MONGO_URL: z.string().default('mongodb://127.0.0.1:27017/'),
   MONGO_DB: z.string().default('collab'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),

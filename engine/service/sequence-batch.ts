@@ -1,0 +1,137 @@
+/**
+ * One batch of one partition, from submissions to the messages to publish: run the core, append
+ * the new events, and recover from what the append refused. The caller publishes the returned
+ * messages and only then commits the batch's offsets.
+ */
+import type { Submission, SequencedMessage, SequencedOp } from '../../common/protocol.ts';
+import type { AppendFailure, EventStore } from '../ports/event-store.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { Outcome, Sequencer } from '../sequencer/sequencer.ts';
+
+/** What the batch step needs of the sequencer core. */
+export type Core = Pick<Sequencer, 'submit' | 'submitNow' | 'forget'>;
+
+export interface BatchDeps {
+  core: Core;
+  store: Pick<EventStore, 'append' | 'findBySource'>;
+  logger: Logger;
+  now?: () => number;
+  /** How often a document may be reloaded and re-run within one batch before the batch fails. */
+  maxAttempts?: number;
+}
+
+interface Attempt {
+  submission: Submission;
+  outcome: Outcome;
+}
+
+/**
+ * Sequences a batch and returns, in order, the messages for `ops.sequenced`.
+ *
+ * Recovery from a refused append, per document:
+ * 1. `conflict` — another sequencer (a zombie during a rebalance, or the new owner) stored that
+ *    version first. The events before it were written; our state for the document is stale.
+ *    Forget the document, so the core reloads its head from the store, and run the remaining
+ *    submissions again: they are transformed against what the other sequencer stored.
+ * 2. `duplicate` — the submission was stored before under another version, yet the core did not
+ *    know it (its record of the source's last seq was stale, e.g. after a crash between the
+ *    events insert and that record's update). Its stored event is the answer to publish; the
+ *    rest of the document is run again as in 1.
+ * Either way every submission ends sequenced once, or refused, and the document never forks.
+ */
+export async function sequenceBatch(
+  submissions: Submission[],
+  deps: BatchDeps,
+): Promise<SequencedMessage[]> {
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const now = deps.now ?? Date.now;
+  const messages: SequencedMessage[] = [];
+  let pending = submissions;
+
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > maxAttempts) {
+      throw new Error(
+        `documents still conflicting after ${maxAttempts} reloads; the batch will be retried`,
+      );
+    }
+    const attempts = await runCore(pending, deps.core, now());
+    const result = await deps.store.append(sequencedOps(attempts));
+    const failures = new Map(result.failures.map((f) => [f.event.doc, f]));
+    pending = await settle(attempts, failures, messages, deps);
+  }
+  return messages;
+}
+
+async function runCore(submissions: Submission[], core: Core, now: number): Promise<Attempt[]> {
+  const attempts: Attempt[] = [];
+  for (const submission of submissions) {
+    // Most submissions are decided from memory; only loads and old bases wait for the store.
+    const outcome = core.submitNow(submission, now) ?? (await core.submit(submission, now));
+    attempts.push({ submission, outcome });
+  }
+  return attempts;
+}
+
+function sequencedOps(attempts: Attempt[]): SequencedOp[] {
+  const ops: SequencedOp[] = [];
+  for (const { outcome } of attempts) if (outcome.kind === 'sequenced') ops.push(outcome.op);
+  return ops;
+}
+
+/**
+ * Moves every settled outcome into `messages` and returns the submissions to run again: those
+ * of a failed document from its failing event on.
+ */
+async function settle(
+  attempts: Attempt[],
+  failures: Map<string, AppendFailure>,
+  messages: SequencedMessage[],
+  deps: BatchDeps,
+): Promise<Submission[]> {
+  const rerun: Submission[] = [];
+  const reached = new Set<string>();
+
+  for (const { submission, outcome } of attempts) {
+    const failure = failures.get(submission.doc);
+    if (failure && (reached.has(submission.doc) || isFailing(outcome, failure))) {
+      if (!reached.has(submission.doc)) {
+        reached.add(submission.doc);
+        deps.core.forget(submission.doc);
+        if (failure.reason === 'duplicate') {
+          messages.push(await storedAnswer(failure.event, deps));
+          continue;
+        }
+        deps.logger.warn(
+          { doc: submission.doc, v: failure.event.v },
+          'version taken by another sequencer; reloading',
+        );
+      }
+      rerun.push(submission);
+      continue;
+    }
+    messages.push(toMessage(outcome));
+  }
+  return rerun;
+}
+
+function isFailing(outcome: Outcome, failure: AppendFailure): boolean {
+  return outcome.kind === 'sequenced' && outcome.op === failure.event;
+}
+
+async function storedAnswer(event: SequencedOp, deps: BatchDeps): Promise<SequencedMessage> {
+  const stored = await deps.store.findBySource(event.doc, event.src, event.seq);
+  if (!stored)
+    throw new Error(
+      `store refused ${event.doc} ${event.src}/${event.seq} as a duplicate but has no such event`,
+    );
+  deps.logger.warn(
+    { doc: event.doc, src: event.src, seq: event.seq, v: stored.v },
+    'resubmission caught by the store',
+  );
+  return { type: 'op', ...stored };
+}
+
+function toMessage(outcome: Outcome): SequencedMessage {
+  if (outcome.kind === 'rejected') return { type: 'reject', ...outcome.rejection };
+  return { type: 'op', ...outcome.op };
+}

@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TOPICS, type SequencedMessage, type Submission } from '../../common/protocol.ts';
+import type { Log, LogMessage } from '../ports/log.ts';
+import {
+  SequencedReader,
+  concurrentTyping,
+  createNamespace,
+  expectStoredExactlyOnce,
+  kafkaLog,
+  replay,
+  startEngine,
+  submit,
+  type EngineInstance,
+  type Namespace,
+} from './testing/service-fixture.ts';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+async function setUp(): Promise<{ ns: Namespace; client: Log; reader: SequencedReader }> {
+  const ns = await createNamespace();
+  cleanups.push(() => ns.drop());
+  const client = kafkaLog(ns.name);
+  cleanups.push(() => client.close());
+  const reader = await new SequencedReader(client).start();
+  cleanups.push(() => reader.stop());
+  return { ns, client, reader };
+}
+
+async function engine(
+  ns: Namespace,
+  options?: Parameters<typeof startEngine>[1],
+): Promise<EngineInstance> {
+  const instance = await startEngine(ns, options);
+  cleanups.push(() => instance.stop());
+  return instance;
+}
+
+/** A log whose publishing on ops.sequenced "crashes" once, before or after the write. */
+function crashingLog(when: 'before-publish' | 'after-publish') {
+  const state = { crashed: false };
+  const wrap = (log: Log): Log =>
+    Object.assign(Object.create(log) as Log, {
+      async produce(topic: string, messages: LogMessage[]) {
+        if (state.crashed) throw new Error('this engine has crashed');
+        if (topic !== TOPICS.sequenced) return log.produce(topic, messages);
+        if (when === 'after-publish') await log.produce(topic, messages);
+        state.crashed = true;
+        throw new Error(`simulated crash ${when}`);
+      },
+    });
+  return { state, wrap };
+}
+
+async function expectExactlyOnce(
+  engineStore: EngineInstance['store'],
+  doc: string,
+  submissions: Submission[],
+) {
+  const stored = await expectStoredExactlyOnce(engineStore, doc, submissions);
+  expect(stored.missing).toBe(0);
+  expect(stored.head).toBe(submissions.length);
+  expect(stored.uniqueKeys).toBe(submissions.length);
+  return stored;
+}
+
+function expectNoFork(messages: SequencedMessage[], doc: string): void {
+  const byVersion = new Map<number, string>();
+  for (const message of messages) {
+    if (message.type !== 'op' || message.doc !== doc) continue;
+    const identity = JSON.stringify([message.src, message.seq, message.op]);
+    expect(byVersion.get(message.v) ?? identity, `version ${message.v}`).toBe(identity);
+    byVersion.set(message.v, identity);
+  }
+}
+
+describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
+  it('sequences concurrent clients into one gap-free history and publishes it in version order', async () => {
+    const { ns, client, reader } = await setUp();
+    const instance = await engine(ns);
+    const submissions = concurrentTyping('doc-a', 3, 20);
+
+    await submit(client, submissions);
+
+    await expect.poll(() => reader.ops('doc-a').length, { timeout: 30_000 }).toBe(60);
+    const stored = await expectExactlyOnce(instance.store, 'doc-a', submissions);
+    const published = reader.ops('doc-a');
+    expect(published.map((op) => op.v)).toEqual(stored.events.map((e) => e.v));
+    expect(replay(published)).toBe(replay(stored.events));
+    for (let c = 0; c < 3; c++) expect(replay(stored.events)).toContain(`c${c}s20 `);
+  });
+
+  it('refuses malformed records with a code, and the partition keeps moving', async () => {
+    const { ns, client, reader } = await setUp();
+    await engine(ns);
+    const author = { doc: 'doc-b', src: 'bad-client', user: 'mallory' };
+    const records: LogMessage[] = [
+      { key: 'doc-b', value: 'this is not JSON' },
+      { key: 'doc-b', value: JSON.stringify({ ...author, seq: 1, v: 0, op: ['x'], admin: true }) },
+      { key: 'doc-b', value: JSON.stringify({ ...author, seq: 2, v: 0, op: [{ d: 5 }] }) },
+      { key: 'doc-b', value: JSON.stringify({ ...author, seq: 3, v: 0, op: [-1, 'x'] }) },
+      { key: 'doc-b', value: JSON.stringify({ ...author, seq: 4, v: 7, op: ['x'] }) },
+      { key: 'doc-b', value: JSON.stringify({ ...author, seq: 5, v: 0, op: ['ok'] }) },
+    ];
+
+    await client.produce(TOPICS.submit, records);
+
+    await expect.poll(() => reader.messages.length, { timeout: 30_000 }).toBe(5);
+    const rejections = reader.messages.filter((m) => m.type === 'reject');
+    expect(Object.fromEntries(rejections.map((r) => [r.seq, r.error.code]))).toEqual({
+      1: 'BAD_REQUEST',
+      2: 'INVALID_OP',
+      3: 'INVALID_OP',
+      4: 'VERSION_FROM_FUTURE',
+    });
+    expect(reader.ops('doc-b')).toMatchObject([{ v: 1, src: 'bad-client', seq: 5, op: ['ok'] }]);
+  });
+
+  for (const when of ['before-publish', 'after-publish'] as const) {
+    it(`loses and doubles nothing when an engine crashes ${when === 'before-publish' ? 'between append and publish' : 'between publish and commit'}`, async () => {
+      const { ns, client, reader } = await setUp();
+      const crash = crashingLog(when);
+      const first = await engine(ns, { wrapLog: crash.wrap });
+      const submissions = concurrentTyping('doc-c', 2, 25);
+
+      await submit(client, submissions);
+      await expect.poll(() => crash.state.crashed, { timeout: 30_000 }).toBe(true);
+      await first.stop();
+      const restarted = await engine(ns);
+
+      await expectExactlyOnceEventually(restarted, 'doc-c', submissions);
+      await expect
+        .poll(() => new Set(reader.ops('doc-c').map((op) => op.v)).size, { timeout: 30_000 })
+        .toBe(50);
+      expectNoFork(reader.messages, 'doc-c');
+    });
+  }
+
+  it('cannot fork a document when two engines both sequence it from different submissions', async () => {
+    // A zombie and its successor both believe they own the document, and each is handed
+    // submissions the other never sees: two topic namespaces, one event store.
+    const { ns, client, reader } = await setUp();
+    const zombieTopics = `${ns.name}z`;
+    const zombieClient = kafkaLog(zombieTopics);
+    cleanups.push(() => zombieClient.close());
+    const zombieReader = await new SequencedReader(zombieClient).start();
+    cleanups.push(() => zombieReader.stop());
+    const owner = await engine(ns, { groupId: 'engine-a' });
+    await engine(ns, { groupId: 'engine-b', topics: zombieTopics });
+    const toOwner = concurrentTyping('doc-d', 2, 25);
+    const toZombie = concurrentTyping('doc-d', 2, 25).map((s) => ({ ...s, src: `z-${s.src}` }));
+
+    for (let i = 0; i < toOwner.length; i += 5) {
+      await Promise.all([
+        submit(client, toOwner.slice(i, i + 5)),
+        submit(zombieClient, toZombie.slice(i, i + 5)),
+      ]);
+    }
+
+    await expectExactlyOnceEventually(owner, 'doc-d', [...toOwner, ...toZombie]);
+    const stored = await owner.store.range('doc-d', 0);
+    await expect
+      .poll(() => reader.ops('doc-d').length + zombieReader.ops('doc-d').length, {
+        timeout: 30_000,
+      })
+      .toBe(100);
+    expectNoFork(
+      [
+        ...reader.messages,
+        ...zombieReader.messages,
+        ...stored.map((e) => ({ type: 'op' as const, ...e })),
+      ],
+      'doc-d',
+    );
+  });
+});
+
+async function expectExactlyOnceEventually(
+  instance: EngineInstance,
+  doc: string,
+  submissions: Submission[],
+) {
+  await expect
+    .poll(() => instance.store.head(doc), { timeout: 45_000, interval: 250 })
+    .toBe(submissions.length);
+  await expectExactlyOnce(instance.store, doc, submissions);
+}

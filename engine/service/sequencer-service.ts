@@ -1,0 +1,108 @@
+/**
+ * The sequencer service: consumes `ops.submit` in batches, one partition at a time per batch,
+ * sequences each batch, publishes the results on `ops.sequenced` and lets the log commit the
+ * batch's offsets only after that. The same code runs on Kafka and on the in-process log.
+ */
+import { TOPICS, type SequencedMessage, type Submission } from '../../common/protocol.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { Log, LogBatch, LogConsumer } from '../ports/log.ts';
+import { parseSubmission } from './parse-submission.ts';
+import { sequenceBatch, type Core } from './sequence-batch.ts';
+import type { Sequencer } from '../sequencer/sequencer.ts';
+import type { SequencerMetrics } from './metrics.ts';
+
+export interface SequencerServiceDeps {
+  log: Log;
+  store: EventStore;
+  core: Core & Pick<Sequencer, 'loadedDocuments'>;
+  logger: Logger;
+  metrics?: SequencerMetrics;
+  groupId?: string;
+}
+
+export interface SequencerService {
+  stop(): Promise<void>;
+}
+
+export async function startSequencerService(deps: SequencerServiceDeps): Promise<SequencerService> {
+  const { log, logger } = deps;
+  await log.init([TOPICS.submit, TOPICS.sequenced]);
+
+  const consumer: LogConsumer = await log.consume({
+    groupId: deps.groupId ?? 'engine',
+    topics: [TOPICS.submit],
+    fromBeginning: true,
+    eachBatch: (batch) => handleBatch(batch, deps),
+    onAssigned: (_topic, partitions) => logger.info({ partitions }, 'partitions assigned'),
+    onRevoked: (_topic, partitions) => forgetPartitions(partitions, deps),
+  });
+  logger.info({ group: deps.groupId ?? 'engine' }, 'sequencer started');
+
+  return {
+    async stop() {
+      await consumer.stop();
+      logger.info('sequencer stopped');
+    },
+  };
+}
+
+async function handleBatch(batch: LogBatch, deps: SequencerServiceDeps): Promise<void> {
+  const started = performance.now();
+  const { submissions, refused } = readBatch(batch, deps.logger);
+  const messages = await sequenceBatch(submissions, {
+    core: deps.core,
+    store: deps.store,
+    logger: deps.logger,
+  });
+  messages.push(...refused);
+
+  if (messages.length > 0) {
+    await deps.log.produce(
+      TOPICS.sequenced,
+      messages.map((message) => ({ key: message.doc, value: JSON.stringify(message) })),
+    );
+  }
+  deps.metrics?.recordBatch(batch.partition, messages, (performance.now() - started) / 1000);
+}
+
+/** Splits a batch into sound submissions and refusals for malformed records. */
+function readBatch(
+  batch: LogBatch,
+  logger: Logger,
+): { submissions: Submission[]; refused: SequencedMessage[] } {
+  const submissions: Submission[] = [];
+  const refused: SequencedMessage[] = [];
+  for (const message of batch.messages) {
+    const parsed = parseSubmission(message.value);
+    if (parsed.ok) {
+      submissions.push(parsed.submission);
+      continue;
+    }
+    logger.warn(
+      {
+        partition: batch.partition,
+        offset: message.offset,
+        doc: parsed.replyTo?.doc,
+        error: parsed.error.message,
+      },
+      'malformed submission refused',
+    );
+    if (parsed.replyTo)
+      refused.push({ type: 'reject', ...parsed.replyTo, error: parsed.error.toWire() });
+  }
+  return { submissions, refused };
+}
+
+/** Drops the state of documents whose partitions this member no longer owns. */
+function forgetPartitions(partitions: number[], deps: SequencerServiceDeps): void {
+  const lost = new Set(partitions);
+  let forgotten = 0;
+  for (const doc of deps.core.loadedDocuments()) {
+    if (lost.has(deps.log.partitionOf(TOPICS.submit, doc))) {
+      deps.core.forget(doc);
+      forgotten++;
+    }
+  }
+  deps.logger.info({ partitions, documents: forgotten }, 'partitions revoked');
+}

@@ -1,0 +1,191 @@
+/**
+ * The event store on MongoDB or any server that speaks its wire protocol (FerretDB locally).
+ *
+ * `events` holds one document per version, `{_id: "doc/v", doc, v, src, seq, op, user, ts}`,
+ * with unique indexes on `(doc, v)` and `(doc, src, seq)`: those two indexes are the final guard
+ * of fencing and exactly-once effects, whatever any process believes. `sources` summarises the
+ * latest submission of every source per document (see `mongo-sources.ts`). Nothing here needs
+ * transactions or change streams.
+ */
+import { MongoClient, type Db } from 'mongodb';
+import { loadConfig } from '../../common/config.ts';
+import { createLogger, type Logger } from '../../common/logger.ts';
+import type { SequencedOp } from '../../common/protocol.ts';
+import type { AppendFailure, AppendResult, EventStore } from '../ports/event-store.ts';
+import { splitByDocument } from './append-rules.ts';
+import { appendDocument } from './mongo-append.ts';
+import { IndexedReads } from './mongo-indexed-reads.ts';
+import { PointReads } from './mongo-point-reads.ts';
+import { detectReadStrategy, type MongoReads, type ReadStrategy } from './mongo-reads.ts';
+import { MongoHeads } from './mongo-heads.ts';
+import {
+  EVENTS,
+  HEADS,
+  SOURCES,
+  type EventRecord,
+  type HeadRecord,
+  type SourceRecord,
+} from './mongo-records.ts';
+import { MongoSources } from './mongo-sources.ts';
+
+export interface MongoEventStoreOptions {
+  /** `auto` (the default) picks point lookups on FerretDB and indexed queries elsewhere. */
+  reads?: ReadStrategy | 'auto';
+  /** Point lookups in flight at once when reading a range; 8 by default. */
+  lookupConcurrency?: number;
+  /** A client the store closes on `close()`, when the store was the one to connect it. */
+  client?: MongoClient;
+  logger?: Logger;
+}
+
+export class MongoEventStore implements EventStore {
+  private readonly events;
+  private readonly sources;
+  private readonly heads;
+  private readonly logger: Logger;
+  private reads: MongoReads | null = null;
+  private closed = false;
+
+  /**
+   * Takes a database handle and touches nothing until `init()`.
+   *
+   * @example
+   * const store = new MongoEventStore(client.db('collab'));
+   * await store.init();
+   * const { appended, failures } = await store.append(events);
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly options: MongoEventStoreOptions = {},
+  ) {
+    this.events = db.collection<EventRecord>(EVENTS);
+    this.sources = new MongoSources(db.collection<SourceRecord>(SOURCES));
+    this.heads = new MongoHeads(db.collection<HeadRecord>(HEADS));
+    this.logger = options.logger ?? createLogger('event-store');
+  }
+
+  async init(): Promise<void> {
+    // One index per command: FerretDB 1.24 drops the connection when a single createIndexes
+    // names several indexes that all exist already, which every init() after the first does.
+    await this.events.createIndex({ doc: 1, v: 1 }, { name: 'doc_v', unique: true });
+    await this.events.createIndex(
+      { doc: 1, src: 1, seq: 1 },
+      { name: 'doc_src_seq', unique: true },
+    );
+    if (this.reads) return;
+    const strategy = await this.chooseStrategy();
+    const indexed = new IndexedReads(this.events);
+    this.reads =
+      strategy === 'indexed'
+        ? indexed
+        : new PointReads(
+            this.events,
+            this.sources,
+            this.heads,
+            indexed,
+            this.options.lookupConcurrency ?? 8,
+          );
+    this.logger.info({ db: this.db.databaseName, reads: strategy }, 'event store ready');
+  }
+
+  /**
+   * Documents are written in parallel, each with one ordered insert (see `mongo-append.ts`).
+   * The `sources` and `heads` summaries are updated only after the events are stored.
+   */
+  async append(events: readonly SequencedOp[]): Promise<AppendResult> {
+    const reads = this.ready();
+    const byDoc = splitByDocument(events);
+    const outcomes = await Promise.all(
+      [...byDoc.values()].map((batch) => appendDocument(this.events, batch)),
+    );
+
+    const written = new Set(outcomes.flatMap((outcome) => outcome.appended));
+    const appended = events.filter((event) => written.has(event));
+    const failures = outcomes.flatMap((o): AppendFailure[] => (o.failure ? [o.failure] : []));
+    reads.noteAppended(appended);
+    await this.recordSummaries(appended);
+    return { appended, failures };
+  }
+
+  async head(doc: string): Promise<number> {
+    return this.ready().head(doc);
+  }
+
+  async range(doc: string, from: number, to?: number): Promise<SequencedOp[]> {
+    return this.ready().range(doc, from, to ?? Number.POSITIVE_INFINITY);
+  }
+
+  async findBySource(doc: string, src: string, seq: number): Promise<SequencedOp | null> {
+    return this.ready().findBySource(doc, src, seq);
+  }
+
+  async lastSeq(doc: string, src: string): Promise<number> {
+    return this.ready().lastSeq(doc, src);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.options.client?.close();
+  }
+
+  /**
+   * A stale `heads` entry only makes the head search start further back. A failure here leaves
+   * `sources` behind `events`, which the unique indexes make safe:
+   *
+   * 1. The events insert succeeds; the process crashes (or this update fails) before `sources`
+   *    records seq 7 of source A, so `lastSeq(doc, A)` still answers 6.
+   * 2. Client A reconnects and resubmits seq 7. The sequencer believes it new, transforms it
+   *    and appends it at a fresh version.
+   * 3. The unique `(doc, src, seq)` index refuses it, and `append` reports it as `duplicate`.
+   * 4. The caller reloads: `findBySource` misses the `sources` shortcut, falls back to the
+   *    indexed query and finds the stored event, so the client learns its original version.
+   */
+  private async recordSummaries(appended: SequencedOp[]): Promise<void> {
+    const summaries = await Promise.allSettled([
+      this.sources.record(appended),
+      this.heads.record(appended),
+    ]);
+    for (const summary of summaries) {
+      if (summary.status === 'fulfilled') continue;
+      this.logger.warn({ err: summary.reason, events: appended.length }, 'summary not updated');
+    }
+  }
+
+  private async chooseStrategy(): Promise<ReadStrategy> {
+    const wanted = this.options.reads ?? 'auto';
+    return wanted === 'auto' ? detectReadStrategy(this.db) : wanted;
+  }
+
+  private ready(): MongoReads {
+    this.ensureOpen();
+    if (!this.reads) throw new Error('the event store is not initialised: call init() first');
+    return this.reads;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error('the event store is closed');
+  }
+}
+
+/**
+ * Connects to `MONGO_URL`, opens `MONGO_DB` and initialises the store, which owns the
+ * connection from then on and closes it with `close()`.
+ *
+ * @example
+ * const store = await connectMongoEventStore();
+ */
+export async function connectMongoEventStore(
+  config: { MONGO_URL: string; MONGO_DB: string } = loadConfig(),
+  options: Omit<MongoEventStoreOptions, 'client'> = {},
+): Promise<MongoEventStore> {
+  const client = await MongoClient.connect(config.MONGO_URL);
+  const store = new MongoEventStore(client.db(config.MONGO_DB), { ...options, client });
+  try {
+    await store.init();
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return store;
+}
