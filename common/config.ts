@@ -33,7 +33,7 @@ const schema = z.object({
   MAX_OP_INSERT_BYTES: positiveInt.default(64 * 1024),
   MAX_DOC_BYTES: positiveInt.default(10 * 1024 * 1024),
   MAX_VERSION_LAG: positiveInt.default(10_000),
-  OP_WINDOW: positiveInt.default(1_000),
+  OP_WINDOW: positiveInt.default(4_000),
 });
 
 export type Config = z.infer<typeof schema>;

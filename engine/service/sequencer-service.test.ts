@@ -119,6 +119,25 @@ describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
     expect(reader.ops('doc-b')).toMatchObject([{ v: 1, src: 'bad-client', seq: 5, op: ['ok'] }]);
   });
 
+  it('transforms an operation against more of its batch than the core keeps in memory', async () => {
+    const { ns, client, reader } = await setUp();
+    await engine(ns, { opWindow: 10 });
+    const author = Array.from({ length: 30 }, (_, i) => ({
+      doc: 'doc-w',
+      v: i,
+      src: 'author',
+      seq: i + 1,
+      op: i === 0 ? ['x'] : [i, 'x'],
+      user: 'author',
+    }));
+    const late = { doc: 'doc-w', v: 0, src: 'late', seq: 1, op: ['late '], user: 'late' };
+
+    await submit(client, [...author, late]);
+
+    await expect.poll(() => reader.ops('doc-w').length, { timeout: 30_000 }).toBe(31);
+    expect(replay(reader.ops('doc-w'))).toBe(`late ${'x'.repeat(30)}`);
+  });
+
   for (const when of ['before-publish', 'after-publish'] as const) {
     it(`loses and doubles nothing when an engine crashes ${when === 'before-publish' ? 'between append and publish' : 'between publish and commit'}`, async () => {
       const { ns, client, reader } = await setUp();

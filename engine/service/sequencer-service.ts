@@ -15,7 +15,7 @@ import type { SequencerMetrics } from './metrics.ts';
 export interface SequencerServiceDeps {
   log: Log;
   store: EventStore;
-  core: Core & Pick<Sequencer, 'loadedDocuments'>;
+  core: Core & Pick<Sequencer, 'loadedDocuments' | 'opWindow'>;
   logger: Logger;
   metrics?: SequencerMetrics;
   groupId?: string;
@@ -50,11 +50,17 @@ export async function startSequencerService(deps: SequencerServiceDeps): Promise
 async function handleBatch(batch: LogBatch, deps: SequencerServiceDeps): Promise<void> {
   const started = performance.now();
   const { submissions, refused } = readBatch(batch, deps.logger);
-  const messages = await sequenceBatch(submissions, {
-    core: deps.core,
-    store: deps.store,
-    logger: deps.logger,
-  });
+  const messages: SequencedMessage[] = [];
+  // Appending every few hundred submissions keeps the operations sequenced but not yet stored
+  // inside the core's window: a later submission of the same batch based on an older version
+  // is transformed against them, and the core reads what the window lacks from the store.
+  const appendEvery = Math.max(1, Math.floor(deps.core.opWindow / 2));
+  for (let i = 0; i < submissions.length; i += appendEvery) {
+    const chunk = submissions.slice(i, i + appendEvery);
+    messages.push(
+      ...(await sequenceBatch(chunk, { core: deps.core, store: deps.store, logger: deps.logger })),
+    );
+  }
   messages.push(...refused);
 
   if (messages.length > 0) {

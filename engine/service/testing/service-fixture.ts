@@ -66,6 +66,8 @@ export async function startEngine(
   ns: Namespace,
   options: {
     groupId?: string;
+    /** The core's window of recent operations per document. */
+    opWindow?: number;
     /** The namespace of the engine's topics; the database namespace by default. */
     topics?: string;
     wrapLog?: (log: Log) => Log;
@@ -77,7 +79,7 @@ export async function startEngine(
   const realStore = new MongoEventStore(ns.db, { logger });
   await realStore.init();
   const store = options.wrapStore?.(realStore) ?? realStore;
-  const core = new Sequencer(new StoreHistory(store));
+  const core = new Sequencer(new StoreHistory(store), { opWindow: options.opWindow ?? 4_000 });
   const service = await startSequencerService({
     log,
     store,
