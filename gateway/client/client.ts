@@ -1,6 +1,7 @@
 /**
  * The SDK's entry point: one connection to a gateway, through which any number of documents
- * are opened. Works in browsers and in Node.
+ * are opened. Works in browsers and in Node. Given several gateway URLs, the client moves to
+ * the next one when its gateway stops answering, and resumes its documents there.
  */
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { CollabDocument, type DocumentLink } from './document.ts';
@@ -32,15 +33,11 @@ export interface ClientEvents {
   error: CollabError;
 }
 
-export class CollabClient extends Emitter<ClientEvents> {
-  /**
-   * The Socket.IO socket underneath, for diagnostics and tests.
-   *
-   * @example
-   * client.socket.io.engine.close(); // simulate a dropped connection
-   */
-  readonly socket: ClientSocket;
+/** The longest pause between connection attempts once every gateway URL has failed. */
+const FAILOVER_MAX_DELAY_MS = 5_000;
+const FAILOVER_DELAY_MS = 500;
 
+export class CollabClient extends Emitter<ClientEvents> {
   /**
    * The client id carried by every submission of this client.
    *
@@ -54,27 +51,46 @@ export class CollabClient extends Emitter<ClientEvents> {
   private readonly syncTimeoutMs: number;
   private connectedOnce = false;
   private refusal: CollabError | null = null;
+  private readonly urls: readonly string[];
+  private urlIndex = 0;
+  private current: ClientSocket;
+  /** Connection attempts that failed since the last successful connection. */
+  private failedAttempts = 0;
+  private failoverTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
 
   /** @internal Use `connect(url, options)`. */
-  constructor(url: string, options: ConnectOptions) {
+  constructor(
+    url: string | readonly string[],
+    private readonly options: ConnectOptions,
+  ) {
     super();
+    this.urls = typeof url === 'string' ? [url] : [...url];
+    if (this.urls.length === 0) throw new CollabError('BAD_REQUEST', 'no gateway URL given');
     this.src = options.src ?? randomId();
     this.syncTimeoutMs = options.syncTimeoutMs ?? 5_000;
-    const token = options.token;
-    this.socket = io(url, {
-      ...options.socket,
-      // A token function that fails sends no token: the server then refuses the connection
-      // with UNAUTHENTICATED, which reaches `ready()` and the `error` event.
-      auth: (cb) => {
-        Promise.resolve()
-          .then(() => (typeof token === 'function' ? token() : token))
-          .then(
-            (value) => cb({ token: value }),
-            () => cb({}),
-          );
-      },
-    });
-    this.listen();
+    this.current = this.openSocket(this.urls[0]!, options.socket?.autoConnect ?? true);
+  }
+
+  /**
+   * The Socket.IO socket underneath, for diagnostics and tests. With several gateway URLs it
+   * is replaced by a new one each time the client moves to another gateway.
+   *
+   * @example
+   * client.socket.io.engine.close(); // simulate a dropped connection
+   */
+  get socket(): ClientSocket {
+    return this.current;
+  }
+
+  /**
+   * The gateway URL this client is connected to, or trying to reach.
+   *
+   * @example
+   * console.log(`connected through ${client.url}`);
+   */
+  get url(): string {
+    return this.urls[this.urlIndex]!;
   }
 
   /**
@@ -136,12 +152,19 @@ export class CollabClient extends Emitter<ClientEvents> {
    * client.close();
    */
   close(): void {
+    this.closed = true;
+    if (this.failoverTimer) clearTimeout(this.failoverTimer);
     this.socket.disconnect();
   }
 
   private link(): DocumentLink {
+    // Documents read the socket at every use: it changes when the client moves to another
+    // gateway.
+    const socket = () => this.socket;
     return {
-      socket: this.socket,
+      get socket() {
+        return socket();
+      },
       src: this.src,
       syncTimeoutMs: this.syncTimeoutMs,
       nextSeq: (doc) => this.seqs.get(doc) ?? 1,
@@ -154,16 +177,44 @@ export class CollabClient extends Emitter<ClientEvents> {
     };
   }
 
-  private listen(): void {
-    const socket = this.socket;
+  private openSocket(url: string, autoConnect: boolean): ClientSocket {
+    const token = this.options.token;
+    const socket: ClientSocket = io(url, {
+      ...this.options.socket,
+      autoConnect,
+      // A token function that fails sends no token: the server then refuses the connection
+      // with UNAUTHENTICATED, which reaches `ready()` and the `error` event.
+      auth: (cb) => {
+        Promise.resolve()
+          .then(() => (typeof token === 'function' ? token() : token))
+          .then(
+            (value) => cb({ token: value }),
+            () => cb({}),
+          );
+      },
+    });
+    this.listen(socket);
+    return socket;
+  }
+
+  private listen(socket: ClientSocket): void {
     socket.on('connect', () => this.connected());
     socket.on('disconnect', (reason) => {
       for (const { doc } of this.docs.values()) doc.disconnected();
       this.emit('disconnect', { reason });
+      // Socket.IO reconnects by itself after a lost connection, but not after `close()` or
+      // after the server disconnected this client on purpose.
+      if (reason !== 'io client disconnect' && reason !== 'io server disconnect') {
+        this.failOver(false);
+      }
     });
     socket.on('connect_error', (error) => {
-      // Socket.IO retries network failures by itself; a refusal by the server is final.
-      if (socket.active) return;
+      // Socket.IO retries network failures by itself (with several URLs, the client moves on
+      // instead); a refusal by the server is final.
+      if (socket.active) {
+        this.failOver(true);
+        return;
+      }
       const data: unknown = (error as { data?: unknown }).data;
       this.refusal = isWireError(data)
         ? CollabError.fromWire(data)
@@ -186,19 +237,50 @@ export class CollabClient extends Emitter<ClientEvents> {
     const reconnect = this.connectedOnce;
     this.connectedOnce = true;
     this.refusal = null;
+    this.failedAttempts = 0;
     if (reconnect) for (const { doc } of this.docs.values()) void doc.rejoin();
     this.emit('connect', { reconnect });
+  }
+
+  /**
+   * With several gateway URLs, drops the socket to the current gateway and connects to the
+   * next: at once after a lost connection (another gateway is probably fine), and after a
+   * failed attempt only once every URL has been tried, then with a doubling pause, so that a
+   * client with every gateway down does not spin.
+   */
+  private failOver(attemptFailed: boolean): void {
+    if (this.urls.length < 2 || this.closed || this.failoverTimer) return;
+    if (attemptFailed) this.failedAttempts++;
+    const rounds = Math.floor(this.failedAttempts / this.urls.length);
+    const delay =
+      rounds === 0 ? 0 : Math.min(FAILOVER_MAX_DELAY_MS, FAILOVER_DELAY_MS * 2 ** (rounds - 1));
+
+    const retired = this.current;
+    retired.off();
+    retired.disconnect();
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    this.current = this.openSocket(this.url, false);
+    this.failoverTimer = setTimeout(() => {
+      this.failoverTimer = null;
+      if (!this.closed) this.current.connect();
+    }, delay);
   }
 }
 
 /**
- * Connects to a gateway.
+ * Connects to a gateway. Given several gateway URLs, the client connects to the first, and
+ * whenever its connection is lost or cannot be made it moves on to the next (wrapping around),
+ * where its documents catch up and resubmit their unconfirmed edits as after any reconnect.
  *
  * @example
  * const client = connect('https://collab.example.com', { token });
  * const doc = await client.open(docId);
+ *
+ * @example
+ * const client = connect(['https://gw1.example.com', 'https://gw2.example.com'], { token });
+ * client.on('connect', () => console.log('editing through', client.url));
  */
-export function connect(url: string, options: ConnectOptions): CollabClient {
+export function connect(url: string | readonly string[], options: ConnectOptions): CollabClient {
   return new CollabClient(url, options);
 }
 

@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../common/config.ts';
 import { spawnEngine, type EngineProcess } from '../../engine/service/testing/engine-process.ts';
@@ -54,6 +55,8 @@ interface ProcessFigures {
 const SETUP_CONCURRENCY = 20;
 /** How long the edits may take to reach everyone once the typing stops. */
 const DRAIN_TIMEOUT_MS = 30_000;
+/** The event-loop delay is sampled by a timer this often; the histogram counts its period too. */
+const LOOP_RESOLUTION_MS = 10;
 /** How often the typists' schedule is checked. */
 const TICK_MS = 10;
 const MARKER = /\[([0-9a-z]+)\]/g;
@@ -117,7 +120,7 @@ async function deploy(): Promise<Deployment> {
   return { namespace, engine, gateways, stop };
 }
 
-/** One SDK client on the benchmark's document, recording when each marker reaches it. */
+/** One SDK client and its handle on the benchmark's document. */
 interface BenchClient {
   client: CollabClient;
   doc: CollabDocument;
@@ -205,6 +208,52 @@ async function measure(
   const expectedOps = Math.ceil(options.typists * options.rate * options.seconds);
   const typedAt: number[] = [];
   const latency = new LatencyRecorder(2 * expectedOps * (options.clients - 1) + 1_000);
+  const delivered = recordArrivals(clients, typedAt, latency);
+  const meter = new ProcessMeter([
+    { name: 'engine', pid: deployment.engine.child.pid! },
+    ...deployment.gateways.map((g, i) => ({ name: `gateway-${i + 1}`, pid: g.child.pid! })),
+    { name: 'bench (clients)', pid: process.pid },
+  ]);
+
+  log(`${options.typists} typists at ${options.rate} edits/s for ${options.seconds} s…`);
+  const { ops, typingSeconds } = await typeFor(clients.slice(0, options.typists), typedAt, options);
+  const expectedDeliveries = ops * (options.clients - 1);
+  log(`typed ${ops} edits; waiting for them to reach every client…`);
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (delivered() < expectedDeliveries && Date.now() < deadline) await sleep(50);
+  const measured = meter.stop();
+
+  const texts = new Set(clients.map(({ doc }) => doc.text));
+  const markersInText = clients[0]!.doc.text.match(MARKER)?.length ?? 0;
+  const gateways = measured.processes.filter((p) => p.name.startsWith('gateway'));
+  return {
+    name: `gateway-${options.clients}`,
+    ops,
+    seconds: round(typingSeconds, 2),
+    opsPerSec: round(ops / typingSeconds, 1),
+    latencyMs: latency.summary(),
+    peakRssMb: Math.max(...gateways.map((p) => p.peakRssMb)),
+    delivered: delivered(),
+    expectedDeliveries,
+    converged: texts.size === 1 && markersInText === ops,
+    clients: options.clients,
+    typists: options.typists,
+    ratePerTypist: options.rate,
+    ...measured,
+    variant:
+      'one document; clients alternate between two gateway processes; latency from typing to applied at each other client; peakRssMb is the larger gateway',
+  };
+}
+
+/**
+ * Records, for every marker that reaches a client other than its author, how long after its
+ * typing it was applied there. Returns a counter of those arrivals.
+ */
+function recordArrivals(
+  clients: BenchClient[],
+  typedAt: number[],
+  latency: LatencyRecorder,
+): () => number {
   let delivered = 0;
   for (const { doc } of clients) {
     doc.on('change', ({ op, source }) => {
@@ -219,61 +268,50 @@ async function measure(
       }
     });
   }
+  return () => delivered;
+}
 
-  const processes = [
-    { name: 'engine', pid: deployment.engine.child.pid! },
-    ...deployment.gateways.map((g, i) => ({ name: `gateway-${i + 1}`, pid: g.child.pid! })),
-    { name: 'bench (clients)', pid: process.pid },
-  ];
-  const loadBefore = os.loadavg();
-  const cpuBefore = processes.map((p) => cpuTicks(p.pid));
-  const started = performance.now();
+/**
+ * CPU time and peak memory of the benchmark's processes between construction and `stop`, from
+ * /proc, with the machine's load average and this process's event-loop delay: every client
+ * lives in this process, so its delay is part of every latency measured.
+ */
+class ProcessMeter {
+  private readonly started = performance.now();
+  private readonly cpuBefore: number[];
+  private readonly loadBefore = os.loadavg();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
-  log(`${options.typists} typists at ${options.rate} edits/s for ${options.seconds} s…`);
-  const { ops, typingSeconds } = await typeFor(clients.slice(0, options.typists), typedAt, options);
-  const expectedDeliveries = ops * (options.clients - 1);
-  log(`typed ${ops} edits; waiting for them to reach every client…`);
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (delivered < expectedDeliveries && Date.now() < deadline) await sleep(50);
-  const wallSeconds = (performance.now() - started) / 1000;
-  const cpuAfter = processes.map((p) => cpuTicks(p.pid));
-  const loadAfter = os.loadavg();
+  constructor(private readonly processes: Array<{ name: string; pid: number }>) {
+    this.cpuBefore = processes.map((p) => cpuTicks(p.pid));
+    this.loopDelay.enable();
+  }
 
-  const figures: ProcessFigures[] = processes.map((p, i) => {
-    const cpuSeconds = (cpuAfter[i]! - cpuBefore[i]!) / clockTicksPerSecond();
+  stop() {
+    const wallSeconds = (performance.now() - this.started) / 1000;
+    this.loopDelay.disable();
+    const processes: ProcessFigures[] = this.processes.map((p, i) => {
+      const cpuSeconds = (cpuTicks(p.pid) - this.cpuBefore[i]!) / clockTicksPerSecond();
+      return {
+        ...p,
+        cpuSeconds: round(cpuSeconds, 2),
+        cpuPercent: round((100 * cpuSeconds) / wallSeconds, 1),
+        peakRssMb: round(peakRssMb(p.pid), 1),
+      };
+    });
     return {
-      ...p,
-      cpuSeconds: round(cpuSeconds, 2),
-      cpuPercent: round((100 * cpuSeconds) / wallSeconds, 1),
-      peakRssMb: round(peakRssMb(p.pid), 1),
+      processes,
+      clientLoopDelayMs: {
+        p50: loopLag(this.loopDelay.percentile(50)),
+        p99: loopLag(this.loopDelay.percentile(99)),
+        max: loopLag(this.loopDelay.max),
+      },
+      loadAverage: {
+        before: this.loadBefore.map((l) => round(l, 2)),
+        after: os.loadavg().map((l) => round(l, 2)),
+      },
     };
-  });
-  const texts = new Set(clients.map(({ doc }) => doc.text));
-  const markersInText = clients[0]!.doc.text.match(MARKER)?.length ?? 0;
-
-  return {
-    name: `gateway-${options.clients}`,
-    ops,
-    seconds: round(typingSeconds, 2),
-    opsPerSec: round(ops / typingSeconds, 1),
-    latencyMs: latency.summary(),
-    peakRssMb: Math.max(
-      ...figures.filter((f) => f.name.startsWith('gateway')).map((f) => f.peakRssMb),
-    ),
-    delivered,
-    expectedDeliveries,
-    converged: texts.size === 1 && markersInText === ops,
-    clients: options.clients,
-    typists: options.typists,
-    ratePerTypist: options.rate,
-    processes: figures,
-    loadAverage: {
-      before: loadBefore.map((l) => round(l, 2)),
-      after: loadAfter.map((l) => round(l, 2)),
-    },
-    variant:
-      'one document; clients alternate between two gateway processes; latency from typing to applied at each other client; peakRssMb is the larger gateway',
-  };
+  }
 }
 
 /**
@@ -316,6 +354,11 @@ async function typeFor(
   return { ops: typedAt.length, typingSeconds };
 }
 
+/** How late the sampling timer ran, in ms, from a histogram value in ns. */
+function loopLag(nanoseconds: number): number {
+  return round(Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS), 1);
+}
+
 /** User plus system CPU time of a process, in clock ticks, from /proc/<pid>/stat. */
 function cpuTicks(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -346,6 +389,7 @@ function peakRssMb(pid: number): number {
 function notes(result: BenchResult): string[] {
   const processes = result.processes as ProcessFigures[];
   const load = result.loadAverage as { before: number[]; after: number[] };
+  const loop = result.clientLoopDelayMs as { p50: number; p99: number; max: number };
   return [
     `delivered ${result.delivered} of ${result.expectedDeliveries} (edit, other client) pairs; ` +
       `clients ${result.converged ? 'converged' : 'did NOT converge'}`,
@@ -354,6 +398,7 @@ function notes(result: BenchResult): string[] {
         `${p.name.padEnd(16)} pid ${String(p.pid).padStart(7)}  CPU ${p.cpuSeconds.toFixed(1)} s ` +
         `(${p.cpuPercent.toFixed(1)} % of a core)  peak RSS ${p.peakRssMb.toFixed(0)} MB`,
     ),
+    `event-loop delay of the clients' process: p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`,
     `load average (1, 5, 15 min): ${load.before.join(', ')} before, ${load.after.join(', ')} after`,
   ];
 }
