@@ -89,7 +89,7 @@ function addRatios(results: BenchResult[]): string[] {
   const notes: string[] = [];
   const compare = (result: BenchResult, baseline: BenchResult | undefined, field: string) => {
     if (baseline === undefined || baseline === result) return;
-    const ratio = Math.round((result.opsPerSec / baseline.opsPerSec) * 10) / 10;
+    const ratio = Number((result.opsPerSec / baseline.opsPerSec).toPrecision(3));
     result[field] = ratio;
     notes.push(`${result.name} / ${baseline.name} throughput: ${ratio}×`);
   };
