@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient, type Db } from 'mongodb';
 import { io } from 'socket.io-client';
 import { loadConfig } from '../../common/config.ts';
@@ -28,6 +29,7 @@ import { TOPICS, type SequencedOp } from '../../common/protocol.ts';
 import { loadTrace, traceAvailable, traceMissingReason } from '../../common/traces.ts';
 import { KafkaLog } from '../../engine/log/kafka-log.ts';
 import { MemoryLog } from '../../engine/log/memory-log.ts';
+import { NamespacedLog } from '../../engine/log/namespaced-log.ts';
 import type { EventStore } from '../../engine/ports/event-store.ts';
 import type { Log } from '../../engine/ports/log.ts';
 import { MongoEventStore } from '../../engine/store/mongo-event-store.ts';
@@ -75,6 +77,8 @@ interface Bench {
   topic: string;
   /** The stack's database, for a gateway; absent in the embedded mode. */
   db?: Db;
+  /** Facts every result carries, so that `--json` says what the table's notes say. */
+  facts: Record<string, string>;
   notes: string[];
   close(): Promise<void>;
 }
@@ -94,7 +98,8 @@ async function main(): Promise<void> {
     if (bench.db) results.push(await benchJoin(bench, projections, events.length, options));
     else
       bench.notes.push('join: measured only on the stack (the gateway needs its MongoDB stores)');
-    printReport('history', results, { json: options.json, notes: bench.notes });
+    const withFacts = results.map((result) => ({ ...result, ...bench.facts }));
+    printReport('history', withFacts, { json: options.json, notes: bench.notes });
   } finally {
     await bench.close();
   }
@@ -308,14 +313,18 @@ async function openStack(): Promise<Bench> {
     .create({ id: DOC, title: DOC, owner: OWNER })
     .catch(() => undefined);
   const notes: string[] = [`stack: Kafka ${urls.KAFKA_BROKERS}, ${urls.MONGO_URL}`];
-  if (!(await idLookupsUseIndex(db))) notes.push(`warning: ${ID_LOOKUPS_SCAN}`);
-  const kafka = new KafkaLog({ brokers: urls.KAFKA_BROKERS.split(','), partitions: 1, logger });
+  const indexed = await idLookupsUseIndex(db);
+  if (!indexed) notes.push(`warning: ${ID_LOOKUPS_SCAN}`);
+  // Topics and groups of their own, so that nothing else on the cluster sees the benchmark.
+  const brokers = urls.KAFKA_BROKERS.split(',');
+  const log = new NamespacedLog(new KafkaLog({ brokers, logger }), `bench_history_${suffix}`);
   return {
     events,
     scan: new MongoEventScan(db),
     db,
-    log: kafka,
-    topic: `bench_sequenced_${suffix}`,
+    log,
+    topic: TOPICS.sequenced,
+    facts: { store: 'stack', idLookups: indexed ? 'index' : 'scan' },
     notes,
     async projections(name) {
       const target = name === 'reads' ? db : client.db(`${db.databaseName}_${name}`);
@@ -325,7 +334,8 @@ async function openStack(): Promise<Bench> {
       return store;
     },
     async close() {
-      await kafka.close();
+      await log.close();
+      await deleteTopics(brokers, log.topics([TOPICS.submit, TOPICS.sequenced]));
       for (const scratch of [db, ...extraDbs]) await scratch.dropDatabase();
       await client.close();
     },
@@ -344,6 +354,7 @@ async function openEmbedded(): Promise<Bench> {
     scan: new SqliteEventScan(path.join(dir, 'events', 'events.sqlite')),
     log: memory,
     topic: TOPICS.sequenced,
+    facts: { store: 'embedded' },
     notes: [`embedded: in-process log, SQLite files in ${dir}`],
     async projections(name) {
       const store = new SqliteProjectionStore(path.join(dir, `${name}.sqlite`), { logger });
@@ -358,6 +369,16 @@ async function openEmbedded(): Promise<Bench> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function deleteTopics(brokers: string[], topics: string[]): Promise<void> {
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  await admin
+    .deleteTopics({ topics: topics.filter((t) => existing.has(t)) })
+    .catch(() => undefined);
+  await admin.disconnect();
 }
 
 /** A small seeded generator, so that every run reads the same versions. */
