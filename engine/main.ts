@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../common/config.ts';
 import { startHealthServer } from '../common/health-server.ts';
+import { runMain, stopOnSignal } from '../common/lifecycle.ts';
 import { createLogger } from '../common/logger.ts';
 import { connectKafkaLog } from './log/connect-log.ts';
 import { Sequencer, sequencerOptionsFromEnv } from './sequencer/sequencer.ts';
@@ -34,17 +35,7 @@ async function main(): Promise<void> {
   health.markReady();
   logger.info({ health: health.url }, 'engine ready');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'engine stopping');
-    await service.stop();
-    await Promise.allSettled([log.close(), store.close(), projections.close(), health.close()]);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignal(logger, 'engine', service, [log, store, projections, health]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

@@ -4,6 +4,7 @@
  * group "gateways" and rooms through Redis.
  */
 import { loadConfig } from '../common/config.ts';
+import { runMain, stopOnSignal } from '../common/lifecycle.ts';
 import { createLogger } from '../common/logger.ts';
 import { connectKafkaLog } from '../engine/log/connect-log.ts';
 import { connectMongoEventStore } from '../engine/store/mongo-event-store.ts';
@@ -35,17 +36,7 @@ async function main(): Promise<void> {
   // The gateway is the public entry point, so it listens on every interface unless told not to.
   await gateway.start(config.PORT, process.env.HOST ?? '0.0.0.0');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'gateway stopping');
-    await gateway.stop();
-    await Promise.allSettled([log.close(), events.close(), docs.close(), projections.close()]);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignal(logger, 'gateway', gateway, [log, events, docs, projections]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

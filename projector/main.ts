@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../common/config.ts';
 import { startHealthServer } from '../common/health-server.ts';
+import { runMain, stopOnSignal } from '../common/lifecycle.ts';
 import { createLogger } from '../common/logger.ts';
 import { connectKafkaLog } from '../engine/log/connect-log.ts';
 import { connectMongoEventStore } from '../engine/store/mongo-event-store.ts';
@@ -30,17 +31,7 @@ async function main(): Promise<void> {
   health.markReady();
   logger.info({ health: health.url }, 'projector ready');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'projector stopping');
-    await projector.stop();
-    await Promise.allSettled([log.close(), events.close(), store.close(), health.close()]);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopOnSignal(logger, 'projector', projector, [log, events, store, health]);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);
