@@ -15,8 +15,13 @@ import type { AppendFailure, AppendResult, EventStore } from '../ports/event-sto
 import { splitByDocument } from './append-rules.ts';
 import { appendDocument } from './mongo-append.ts';
 import { IndexedReads } from './mongo-indexed-reads.ts';
-import { PointReads } from './mongo-point-reads.ts';
-import { detectReadStrategy, type MongoReads, type ReadStrategy } from './mongo-reads.ts';
+import { PointReads, SCANNING_RANGE_LIMIT } from './mongo-point-reads.ts';
+import {
+  detectReadStrategy,
+  idLookupsUseIndex,
+  type MongoReads,
+  type ReadStrategy,
+} from './mongo-reads.ts';
 import { MongoHeads } from './mongo-heads.ts';
 import {
   EVENTS,
@@ -75,6 +80,14 @@ export class MongoEventStore implements EventStore {
     if (this.reads) return;
     const strategy = await this.chooseStrategy();
     const indexed = new IndexedReads(this.events);
+    const lookupsIndexed = strategy === 'point' && (await idLookupsUseIndex(this.db, EVENTS));
+    if (strategy === 'point' && !lookupsIndexed) {
+      this.logger.warn(
+        'the server scans its table for every _id lookup (FerretDB 1.24 as released does); ' +
+          'reads will slow down as the event store grows. `npm run services -- up` builds a ' +
+          'FerretDB that uses its _id index',
+      );
+    }
     this.reads =
       strategy === 'indexed'
         ? indexed
@@ -84,8 +97,12 @@ export class MongoEventStore implements EventStore {
             this.heads,
             indexed,
             this.options.lookupConcurrency ?? 8,
+            lookupsIndexed ? Number.POSITIVE_INFINITY : SCANNING_RANGE_LIMIT,
           );
-    this.logger.info({ db: this.db.databaseName, reads: strategy }, 'event store ready');
+    this.logger.info(
+      { db: this.db.databaseName, reads: strategy, lookupsIndexed },
+      'event store ready',
+    );
   }
 
   /**

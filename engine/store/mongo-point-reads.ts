@@ -1,6 +1,6 @@
 /**
- * Reads built from `_id` lookups, for FerretDB on SQLite, where a lookup by `_id` costs about a
- * fifteenth of any other query (see `mongo-reads.ts` for the measurements behind that).
+ * Reads built from `_id` lookups, for FerretDB on SQLite, where a lookup by `_id` is the one
+ * query that does not decode the whole collection (see `mongo-reads.ts` for the measurements).
  */
 import type { Collection } from 'mongodb';
 import type { SequencedOp } from '../../common/protocol.ts';
@@ -10,8 +10,15 @@ import { eventId, fromRecord, type EventRecord } from './mongo-records.ts';
 import type { MongoReads } from './mongo-reads.ts';
 import type { MongoSources } from './mongo-sources.ts';
 
-/** Past this many versions, one query costs less than a lookup per version. */
-const POINT_RANGE_LIMIT = 16;
+/**
+ * When `_id` lookups scan the table, each costs as much as a short query, so past this many
+ * versions a range is read with one query instead.
+ */
+export const SCANNING_RANGE_LIMIT = 16;
+
+/** An open range is looked up in chunks that grow from the first to the largest. */
+const FIRST_CHUNK = 16;
+const LARGEST_CHUNK = 1_024;
 
 /** Documents whose highest known version is remembered, the least recently learnt dropped. */
 const KNOWN_HEADS_LIMIT = 10_000;
@@ -31,6 +38,8 @@ export class PointReads implements MongoReads {
     private readonly fallback: IndexedReads,
     /** Lookups in flight at once for `range`. */
     private readonly concurrency: number,
+    /** The longest range read with lookups: unbounded when lookups use the `_id` index. */
+    private readonly rangeLimit = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -45,19 +54,29 @@ export class PointReads implements MongoReads {
   }
 
   /**
-   * A short range — a client catching up a few versions, a sequencer transforming against the
-   * last few — is looked up version by version; anything longer is one query. An open range
-   * starts with lookups and switches to a query only when it turns out to be long.
+   * Version by version, a chunk of lookups at a time, until `to` or the first missing version
+   * (every later one is missing too). An open range starts with a small chunk, since a reader
+   * catching up usually finds only a few versions. Past `rangeLimit` versions, one query.
    */
   async range(doc: string, from: number, to: number): Promise<SequencedOp[]> {
     const after = Math.max(from, 0);
-    if (Number.isFinite(to) && to - after > POINT_RANGE_LIMIT) {
+    if (Number.isFinite(to) && to - after > this.rangeLimit) {
       return this.fallback.range(doc, after, to);
     }
-    const end = Math.min(to, after + POINT_RANGE_LIMIT);
-    const events = await this.lookupEach(doc, after, end);
-    if (events.length < end - after || end === to) return events;
-    return events.concat(await this.fallback.range(doc, end, to));
+    const limit = Math.min(to, after + this.rangeLimit);
+    let events: SequencedOp[] = [];
+    let next = after;
+    let chunk = FIRST_CHUNK;
+    while (next < limit) {
+      const end = Math.min(limit, next + chunk);
+      const found = await this.lookupEach(doc, next, end);
+      events = events.concat(found);
+      if (found.length < end - next) return events;
+      next = end;
+      chunk = Math.min(chunk * 4, LARGEST_CHUNK);
+    }
+    if (next >= to) return events;
+    return events.concat(await this.fallback.range(doc, next, to));
   }
 
   /**
@@ -88,9 +107,7 @@ export class PointReads implements MongoReads {
    * exists is monotonic in v: every version up to the head exists, none above it does. That
    * makes the head findable by galloping from any version known to exist: double the step
    * until a probe misses, then binary-search between the last hit and the miss — about
-   * 2·log2(distance) lookups. Each lookup of a recent version still scans most of the SQLite
-   * table, so from version 1 the search costs about as much as one query decoding the whole
-   * collection; from a version near the head it costs one lookup.
+   * 2·log2(distance) lookups; from a version near the head, one.
    */
   private async gallop(doc: string, known: number): Promise<number> {
     let step = 1;

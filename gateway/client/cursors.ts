@@ -5,7 +5,7 @@
  */
 import type { OtClient } from './ot-client.ts';
 import type { PresenceEntry, Selection, TextOp } from './protocol.ts';
-import { codePoints, text as type } from './text-type.ts';
+import { text as type } from './text-type.ts';
 
 export interface RemoteCursor {
   /** The connection the cursor belongs to; one user may have several. */
@@ -79,7 +79,7 @@ export class RemoteCursors {
    * the text, which is where its author's next update will put it anyway.
    */
   private place(sel: NonNullable<Selection>, v: number, ot: OtClient): [number, number] {
-    const length = codePoints(ot.text);
+    const length = ot.length;
     const map = (position: number) =>
       Math.min(ot.positionFromServer(position, v) ?? position, length);
     return [map(sel[0]), map(sel[1])];

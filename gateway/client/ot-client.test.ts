@@ -202,4 +202,15 @@ describe('OtClient', () => {
     expect(ot.positionFromServer(5, 3)).toBe(8);
     expect(ot.positionFromServer(0, 3)).toBe(0);
   });
+
+  it('refuses a local edit past the end of the text without changing anything', () => {
+    const ot = new OtClient('héllo 👋', 1, 'me', 1);
+
+    expect(() => ot.applyLocal([5, { d: 3 }])).toThrow(/reaches code point 8 of a 7-long text/);
+    expect(() => ot.applyLocal([8, 'x'])).toThrow();
+
+    expect(ot.text).toBe('héllo 👋');
+    expect(ot.length).toBe(7);
+    expect(ot.takeSubmission()).toBeNull();
+  });
 });

@@ -81,6 +81,12 @@ export class DocumentProjection {
       snapshots: this.snapshots,
       revisions: this.closed,
       contributors: [...this.contributors],
+      latest: {
+        doc: this.doc,
+        v: this.state.head,
+        text: this.text.toString(),
+        ts: this.state.updatedAt,
+      },
       // The open revision keeps growing in place after this; the commit gets a copy.
       state: {
         ...this.state,

@@ -68,6 +68,11 @@ export interface ProjectionCommit {
   revisions: Revision[];
   /** Authors of the batch's operations, added to the document's contributors. */
   contributors: string[];
+  /**
+   * The text at the state's head, replacing the document's previous latest text: joins start
+   * from it and read only the operations the projector has not reached yet.
+   */
+  latest?: Snapshot;
   state: ProjectionState;
 }
 

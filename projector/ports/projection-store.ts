@@ -26,6 +26,12 @@ export interface ProjectionReader {
   /** The snapshot at exactly version `v`, if one was written. */
   snapshot(doc: string, v: number): Promise<Snapshot | null>;
 
+  /**
+   * The latest text the projector wrote, at its head or a little behind it (one record per
+   * document, replaced with every batch), or null before the first.
+   */
+  latest(doc: string): Promise<Snapshot | null>;
+
   /** Closed revision number `n` (from 1), if it was written. */
   revision(doc: string, n: number): Promise<Revision | null>;
 

@@ -69,6 +69,28 @@ describe('HistoryReads', () => {
     expect(await reads().latestText(doc)).toEqual({ v: history.length, text: TYPED });
   });
 
+  it("starts from the projector's latest text and reads only the operations after it", async () => {
+    const ranges: Array<[number, number | undefined]> = [];
+    const counting = {
+      range: (d: string, from: number, to?: number) => {
+        ranges.push([from, to]);
+        return events.range(d, from, to);
+      },
+    };
+    const counted = new HistoryReads({ events: counting, projections, logger });
+
+    expect(await counted.latestText(doc)).toEqual({ v: history.length, text: TYPED });
+    expect(await counted.textAt(doc, 13)).toEqual({ v: 13, text: textAt(13) });
+    expect(await counted.textAt(doc, 11)).toEqual({ v: 11, text: textAt(11) });
+
+    // Projected to 12: the latest text is at 12, the nearest snapshot below 13 and 11 at 10.
+    expect(ranges).toEqual([
+      [12, undefined],
+      [12, 13],
+      [10, 11],
+    ]);
+  });
+
   it('answers VERSION_FROM_FUTURE for a version the document has not reached', async () => {
     expect(await refusal(reads().textAt(doc, history.length + 1))).toBe('VERSION_FROM_FUTURE');
     expect(await refusal(reads().operations(doc, 3, history.length + 2))).toBe(
@@ -127,6 +149,7 @@ describe('HistoryReads', () => {
       ...projections,
       state: async () => state,
       snapshot: async (d: string, v: number) => (v === 10 ? null : projections.snapshot(d, v)),
+      latest: async () => null,
       revision: (d: string, n: number) => projections.revision(d, n),
       metadata: (d: string) => projections.metadata(d),
     };

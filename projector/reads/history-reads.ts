@@ -9,7 +9,12 @@ import { createLogger, type Logger } from '../../common/logger.ts';
 import type { SequencedOp } from '../../common/protocol.ts';
 import type { EventStore } from '../../engine/ports/event-store.ts';
 import { DamagedHistoryError } from '../model/damaged-history.ts';
-import { revisionCount, type ProjectionState, type Revision } from '../model/records.ts';
+import {
+  revisionCount,
+  type ProjectionState,
+  type Revision,
+  type Snapshot,
+} from '../model/records.ts';
 import type { ProjectionReader } from '../ports/projection-store.ts';
 import {
   checkOperationRange,
@@ -20,6 +25,7 @@ import {
 import {
   EMPTY_TEXT,
   applyOperations,
+  indexAtOrBelow,
   nearestSnapshot,
   readOperations,
   type VersionedText,
@@ -63,8 +69,9 @@ export class HistoryReads {
   async textAt(doc: string, v: number): Promise<VersionedText> {
     checkVersion('v', v);
     return this.guard(doc, async () => {
-      const state = await this.deps.projections.state(doc);
-      const base = await nearestSnapshot(this.deps.projections, doc, state?.snapshots ?? [], v);
+      const { projections } = this.deps;
+      const [state, latest] = await Promise.all([projections.state(doc), projections.latest(doc)]);
+      const base = await textBase(projections, doc, state?.snapshots ?? [], latest, v);
       const ops = base.v === v ? [] : await readOperations(this.deps.events, doc, base.v, v);
       if (!state && base.v + ops.length === 0) await this.ensureExists(doc);
       if (base.v + ops.length < v) throw noVersionYet(doc, v, base.v + ops.length);
@@ -73,19 +80,24 @@ export class HistoryReads {
   }
 
   /**
-   * The text at the newest stored version: the latest snapshot and every operation after it.
+   * The text at the newest stored version: the projector's latest text and every operation
+   * after it — usually one lookup and a handful of operations, whatever the document's length.
    *
    * @example
    * const { v, text } = await reads.latestText('doc-1');
    */
   async latestText(doc: string): Promise<VersionedText> {
     return this.guard(doc, async () => {
-      const state = await this.deps.projections.state(doc);
-      const base = state
-        ? await nearestSnapshot(this.deps.projections, doc, state.snapshots, state.head)
-        : EMPTY_TEXT;
+      const { projections } = this.deps;
+      const latest = await projections.latest(doc);
+      const state = latest ? null : await projections.state(doc);
+      const base = latest
+        ? { v: latest.v, text: latest.text }
+        : state
+          ? await nearestSnapshot(projections, doc, state.snapshots, state.head)
+          : EMPTY_TEXT;
       const ops = await readOperations(this.deps.events, doc, base.v);
-      if (!state && ops.length === 0) await this.ensureExists(doc);
+      if (!latest && !state && ops.length === 0) await this.ensureExists(doc);
       return applyOperations(base, ops);
     });
   }
@@ -175,6 +187,22 @@ export class HistoryReads {
       throw unavailable(`the history of document ${doc} cannot be read right now`);
     }
   }
+}
+
+/**
+ * The closest text at or below `v`: the latest text when no listed snapshot lies between it
+ * and `v`, the nearest snapshot otherwise.
+ */
+async function textBase(
+  projections: ProjectionReader,
+  doc: string,
+  snapshots: readonly number[],
+  latest: Snapshot | null,
+  v: number,
+): Promise<VersionedText> {
+  const listed = snapshots[indexAtOrBelow(snapshots, v)] ?? 0;
+  if (latest && latest.v <= v && latest.v >= listed) return { v: latest.v, text: latest.text };
+  return nearestSnapshot(projections, doc, snapshots, v);
 }
 
 function noVersionYet(doc: string, v: number, head: number) {

@@ -22,4 +22,16 @@ describe('latestSnapshots', () => {
     expect(await source.latestSnapshot(testDocId())).toBeNull();
     await store.close();
   });
+
+  it('prefers the latest text, which is closer to the head than any snapshot', async () => {
+    const store = new SqliteProjectionStore(':memory:', { logger: createLogger('test', 'silent') });
+    await store.init();
+    const doc = testDocId();
+    await store.commit([
+      commitOf(doc, 27, { snapshots: [snapshotOf(doc, 20)], latest: snapshotOf(doc, 27, 'now') }),
+    ]);
+
+    expect(await latestSnapshots(store).latestSnapshot(doc)).toEqual({ v: 27, text: 'now' });
+    await store.close();
+  });
 });

@@ -1,11 +1,13 @@
 /**
  * Names of each projection generation's collections (MongoDB) or tables (SQLite).
  * Generation 0 uses the plain names of the storage layout — `snapshots`, `revisions`,
- * `projections` — and every rebuild creates the next generation beside it with a suffix.
+ * `projections`, and `latest` beside them — and every rebuild creates the next generation beside it with a suffix.
  */
 
 export interface GenerationNames {
   snapshots: string;
+  /** One latest text per document. */
+  latest: string;
   revisions: string;
   /** The projector's state per document. */
   projections: string;
@@ -17,6 +19,7 @@ export function generationNames(generation: number): GenerationNames {
   const suffix = generation === 0 ? '' : `_g${generation}`;
   return {
     snapshots: `snapshots${suffix}`,
+    latest: `latest${suffix}`,
     revisions: `revisions${suffix}`,
     projections: `projections${suffix}`,
     stagedDocs: `docs_staged${suffix}`,

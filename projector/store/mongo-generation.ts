@@ -26,6 +26,7 @@ const DUPLICATE_KEY = 11000;
 
 export class MongoGeneration implements ProjectionReader {
   readonly snapshots: Collection<SnapshotRecord>;
+  readonly latestTexts: Collection<SnapshotRecord>;
   readonly revisions: Collection<RevisionRecord>;
   readonly states: Collection<StateRecord>;
 
@@ -40,6 +41,7 @@ export class MongoGeneration implements ProjectionReader {
   ) {
     const names = generationNames(generation);
     this.snapshots = db.collection(names.snapshots);
+    this.latestTexts = db.collection(names.latest);
     this.revisions = db.collection(names.revisions);
     this.states = db.collection(names.projections);
   }
@@ -51,6 +53,11 @@ export class MongoGeneration implements ProjectionReader {
 
   async snapshot(doc: string, v: number) {
     const record = await this.snapshots.findOne({ _id: snapshotId(doc, v) });
+    return record ? fromSnapshotRecord(record) : null;
+  }
+
+  async latest(doc: string) {
+    const record = await this.latestTexts.findOne({ _id: doc });
     return record ? fromSnapshotRecord(record) : null;
   }
 
@@ -70,7 +77,7 @@ export class MongoGeneration implements ProjectionReader {
   /**
    * One bulk write per kind of record for the whole batch, in the port's order. FerretDB
    * spends milliseconds on each write request, so a batch that touches a hundred documents
-   * costs four requests, not four hundred.
+   * costs five requests, not five hundred.
    */
   async commit(commits: readonly ProjectionCommit[]): Promise<void> {
     if (commits.length === 0) return;
@@ -83,9 +90,30 @@ export class MongoGeneration implements ProjectionReader {
       commits.flatMap((c) => c.revisions.map(toRevisionRecord)),
     );
     await this.raiseDocFields(commits);
+    await this.replaceLatest(commits);
     await this.states.bulkWrite(
       commits.map(({ state }) => ({
         replaceOne: { filter: { _id: state.doc }, replacement: toStateRecord(state), upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * Replaced whatever version it held: a zombie projector may put an older text back, which
+   * costs a reader a few more operations to apply, never a wrong text, since a reader applies
+   * every stored operation after the version the record names.
+   */
+  private async replaceLatest(commits: readonly ProjectionCommit[]): Promise<void> {
+    const latest = commits.flatMap((commit) => (commit.latest ? [commit.latest] : []));
+    if (latest.length === 0) return;
+    await this.latestTexts.bulkWrite(
+      latest.map((snapshot) => ({
+        replaceOne: {
+          filter: { _id: snapshot.doc },
+          replacement: { ...toSnapshotRecord(snapshot), _id: snapshot.doc },
+          upsert: true,
+        },
       })),
       { ordered: false },
     );
@@ -114,7 +142,7 @@ export class MongoGeneration implements ProjectionReader {
   }
 
   async drop(): Promise<void> {
-    for (const collection of [this.snapshots, this.revisions, this.states]) {
+    for (const collection of [this.snapshots, this.latestTexts, this.revisions, this.states]) {
       await dropIfExists(this.db, collection.collectionName);
     }
   }

@@ -89,6 +89,10 @@ export class MongoProjectionStore implements ProjectionStore {
     return (await this.current()).snapshot(doc, v);
   }
 
+  async latest(doc: string) {
+    return (await this.current()).latest(doc);
+  }
+
   async revision(doc: string, n: number) {
     return (await this.current()).revision(doc, n);
   }
@@ -152,6 +156,7 @@ export class MongoProjectionStore implements ProjectionStore {
         revisionId(doc, i + 1),
       );
       await Promise.all([
+        live.latestTexts.deleteOne({ _id: doc }),
         ...snapshots.map((_id) => live.snapshots.deleteOne({ _id })),
         ...revisions.map((_id) => live.revisions.deleteOne({ _id })),
       ]);

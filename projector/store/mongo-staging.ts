@@ -38,6 +38,10 @@ export class MongoStaging implements StagingProjection {
     return this.records.snapshot(doc, v);
   }
 
+  latest(doc: string) {
+    return this.records.latest(doc);
+  }
+
   revision(doc: string, n: number) {
     return this.records.revision(doc, n);
   }

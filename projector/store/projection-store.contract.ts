@@ -27,6 +27,7 @@ export function describeProjectionStoreContract(
     it('answers null for a document it has projected nothing of', async () => {
       expect(await store.state(doc)).toBeNull();
       expect(await store.snapshot(doc, 1)).toBeNull();
+      expect(await store.latest(doc)).toBeNull();
       expect(await store.revision(doc, 1)).toBeNull();
       expect(await store.metadata(doc)).toBeNull();
     });
@@ -52,6 +53,21 @@ export function describeProjectionStoreContract(
         updatedAt: 1_025,
         contributors: ['ann', 'bob'],
       });
+    });
+
+    it('keeps one latest text per document, replaced by each commit that carries one', async () => {
+      const other = testDocId();
+      await store.commit([
+        commitOf(doc, 5, { latest: snapshotOf(doc, 5, 'five 👋') }),
+        commitOf(other, 2, { latest: snapshotOf(other, 2) }),
+      ]);
+      expect(await store.latest(doc)).toEqual(snapshotOf(doc, 5, 'five 👋'));
+
+      await store.commit([commitOf(doc, 9, { latest: snapshotOf(doc, 9, 'nine') })]);
+      await store.commit([commitOf(doc, 10)]);
+
+      expect(await store.latest(doc)).toEqual(snapshotOf(doc, 9, 'nine'));
+      expect(await store.latest(other)).toEqual(snapshotOf(other, 2));
     });
 
     it('writes several documents in one commit call, each independently', async () => {
@@ -109,7 +125,11 @@ export function describeProjectionStoreContract(
 
     it('removes one document’s records and resets its docs head, and keeps another’s', async () => {
       const other = testDocId();
-      const records = { snapshots: [snapshotOf(doc, 4)], revisions: [revisionOf(doc, 1)] };
+      const records = {
+        snapshots: [snapshotOf(doc, 4)],
+        revisions: [revisionOf(doc, 1)],
+        latest: snapshotOf(doc, 50),
+      };
       await store.commit([
         commitOf(doc, 50, records),
         commitOf(other, 5, { snapshots: [snapshotOf(other, 4)] }),
@@ -120,6 +140,7 @@ export function describeProjectionStoreContract(
 
       expect(await store.state(doc)).toEqual(commitOf(doc, 3).state);
       expect(await store.snapshot(doc, 4)).toBeNull();
+      expect(await store.latest(doc)).toBeNull();
       expect(await store.revision(doc, 1)).toBeNull();
       expect(await store.metadata(doc)).toMatchObject({ head: 3, contributors: ['bob'] });
       expect(await store.snapshot(other, 4)).toEqual(snapshotOf(other, 4));
@@ -130,9 +151,16 @@ export function describeProjectionStoreContract(
         await store.commit([commitOf(doc, 10, { snapshots: [snapshotOf(doc, 5, 'old')] })]);
         const staging = await store.openStaging('policy-a');
 
-        await staging.commit([commitOf(doc, 8, { snapshots: [snapshotOf(doc, 5, 'new')] })]);
+        await staging.commit([
+          commitOf(doc, 8, {
+            snapshots: [snapshotOf(doc, 5, 'new')],
+            latest: snapshotOf(doc, 8, 'new'),
+          }),
+        ]);
 
         expect((await store.state(doc))!.head).toBe(10);
+        expect(await store.latest(doc)).toBeNull();
+        expect(await staging.latest(doc)).toEqual(snapshotOf(doc, 8, 'new'));
         expect((await store.snapshot(doc, 5))!.text).toBe('old');
         expect((await staging.state(doc))!.head).toBe(8);
         expect((await staging.snapshot(doc, 5))!.text).toBe('new');

@@ -52,6 +52,13 @@ export class SqliteGeneration implements ProjectionReader {
     return row ?? null;
   }
 
+  async latest(doc: string): Promise<Snapshot | null> {
+    const row = this.db
+      .prepare(`SELECT doc, v, text, ts FROM ${this.names.latest} WHERE doc = ?`)
+      .get(doc) as Snapshot | undefined;
+    return row ?? null;
+  }
+
   async revision(doc: string, n: number): Promise<Revision | null> {
     const row = this.db
       .prepare(`SELECT record FROM ${this.names.revisions} WHERE doc = ? AND n = ?`)
@@ -91,7 +98,8 @@ export class SqliteGeneration implements ProjectionReader {
   remove(doc: string): void {
     this.db
       .transaction(() => {
-        for (const table of [this.names.projections, this.names.snapshots, this.names.revisions]) {
+        const { projections, snapshots, latest, revisions } = this.names;
+        for (const table of [projections, snapshots, latest, revisions]) {
           this.db.prepare(`DELETE FROM ${table} WHERE doc = ?`).run(doc);
         }
         this.db.prepare(`DELETE FROM ${this.docFields.table} WHERE doc = ?`).run(doc);
@@ -115,6 +123,14 @@ export class SqliteGeneration implements ProjectionReader {
     }
 
     this.raiseDocFields(commit);
+    if (commit.latest) {
+      const { doc, v, text, ts } = commit.latest;
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO ${this.names.latest} (doc, v, text, ts) VALUES (?, ?, ?, ?)`,
+        )
+        .run(doc, v, text, ts);
+    }
     this.db
       .prepare(`INSERT OR REPLACE INTO ${this.names.projections} (doc, state) VALUES (?, ?)`)
       .run(commit.state.doc, JSON.stringify(commit.state));

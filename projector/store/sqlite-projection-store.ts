@@ -93,6 +93,10 @@ export class SqliteProjectionStore implements ProjectionStore {
     return this.live().snapshot(doc, v);
   }
 
+  latest(doc: string) {
+    return this.live().latest(doc);
+  }
+
   revision(doc: string, n: number) {
     return this.live().revision(doc, n);
   }

@@ -1,5 +1,5 @@
 /**
- * The SQLite projection store's tables. Each generation has its own three tables, named like
+ * The SQLite projection store's tables. Each generation has its own four tables, named like
  * the MongoDB collections (see `generations.ts`); records are stored as JSON beside the
  * columns they are looked up by.
  */
@@ -39,6 +39,12 @@ function generationSchema(generation: number): string {
       ts INTEGER NOT NULL,
       PRIMARY KEY (doc, v)
     ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${names.latest} (
+      doc TEXT PRIMARY KEY,
+      v INTEGER NOT NULL,
+      text TEXT NOT NULL,
+      ts INTEGER NOT NULL
+    ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${names.revisions} (
       doc TEXT NOT NULL,
       n INTEGER NOT NULL,
@@ -62,7 +68,8 @@ export function createGenerationTables(db: Database, generation: number): void {
 
 export function dropGenerationTables(db: Database, generation: number): void {
   const names = generationNames(generation);
-  for (const table of [names.snapshots, names.revisions, names.projections, names.stagedDocs]) {
+  const tables = [names.snapshots, names.latest, names.revisions, names.projections];
+  for (const table of [...tables, names.stagedDocs]) {
     db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -42,6 +42,10 @@ export class SqliteStaging implements StagingProjection {
     return this.records.snapshot(doc, v);
   }
 
+  latest(doc: string) {
+    return this.records.latest(doc);
+  }
+
   revision(doc: string, n: number) {
     return this.records.revision(doc, n);
   }

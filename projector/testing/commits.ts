@@ -32,7 +32,12 @@ export function snapshotOf(doc: string, v: number, text = `text at ${v}`): Snaps
 export function commitOf(
   doc: string,
   head: number,
-  records: { snapshots?: Snapshot[]; revisions?: Revision[]; contributors?: string[] } = {},
+  records: {
+    snapshots?: Snapshot[];
+    revisions?: Revision[];
+    contributors?: string[];
+    latest?: Snapshot;
+  } = {},
   state: Partial<ProjectionState> = {},
 ): ProjectionCommit {
   const snapshots = records.snapshots ?? [];
@@ -41,6 +46,7 @@ export function commitOf(
     snapshots,
     revisions,
     contributors: records.contributors ?? ['ann'],
+    ...(records.latest ? { latest: records.latest } : {}),
     state: {
       doc,
       head,

@@ -17,17 +17,61 @@ export const FERRETDB_VERSION = /github\.com\/FerretDB\/FerretDB (v[^\s]+)/.exec
 
 export const FERRETDB_ADDRESS = { host: '127.0.0.1', port: 27017 };
 
+/**
+ * FerretDB 1.24.2 builds the SQLite `_id` index on `_ferretdb_sjson->"_id"` but looks documents
+ * up by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index, so every
+ * `_id` lookup, update and delete scans the table. The build rewrites that one constant so the
+ * lookups use the index; it is the whole patch, and it fails loudly if the source has moved.
+ */
+const ID_COLUMN_FILE = 'internal/backends/sqlite/metadata/metadata.go';
+const ID_COLUMN_AS_SHIPPED = `IDColumn = DefaultColumn + "->'$._id'"`;
+const ID_COLUMN_AS_INDEXED = 'IDColumn = DefaultColumn + `->"_id"`';
+const PATCH_TAG = 'id-index';
+
 export async function ensureFerretdbBinary(): Promise<string> {
-  const binary = path.join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  const buildDir = path.join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}-${PATCH_TAG}`);
+  const binary = path.join(buildDir, 'ferretdb');
   if (fs.existsSync(binary)) return binary;
 
   if (!hasCommand('go'))
     throw new Error('ferretdb: Go is not installed (needed once to build FerretDB)');
   console.error(`ferretdb: building FerretDB ${FERRETDB_VERSION} with Go (once; about a minute)…`);
-  fs.mkdirSync(path.dirname(binary), { recursive: true });
-  await run('go', ['build', '-trimpath', '-o', `${binary}.partial`, '.'], { cwd: SOURCE_DIR });
+  fs.mkdirSync(buildDir, { recursive: true });
+  const source = await patchedSource(buildDir);
+  const modfile = path.join(buildDir, 'go.mod');
+  fs.writeFileSync(
+    modfile,
+    fs.readFileSync(path.join(SOURCE_DIR, 'go.mod'), 'utf8') +
+      `\nreplace github.com/FerretDB/FerretDB => ${source}\n`,
+  );
+  fs.copyFileSync(path.join(SOURCE_DIR, 'go.sum'), path.join(buildDir, 'go.sum'));
+  await run('go', ['build', '-trimpath', `-modfile=${modfile}`, '-o', `${binary}.partial`, '.'], {
+    cwd: SOURCE_DIR,
+  });
   fs.renameSync(`${binary}.partial`, binary);
   return binary;
+}
+
+/** Copies the module's source out of Go's read-only module cache and applies the patch. */
+async function patchedSource(buildDir: string): Promise<string> {
+  const module = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
+  const downloaded = JSON.parse(
+    await run('go', ['mod', 'download', '-json', module], { cwd: SOURCE_DIR }),
+  ) as { Dir?: string };
+  if (!downloaded.Dir) throw new Error(`ferretdb: go mod download gave no directory for ${module}`);
+
+  const source = path.join(buildDir, 'src');
+  // The module cache is read-only, and so is a copy of it until it is made writable.
+  if (fs.existsSync(source)) await run('chmod', ['-R', 'u+w', source]);
+  fs.rmSync(source, { recursive: true, force: true });
+  fs.cpSync(downloaded.Dir, source, { recursive: true });
+  await run('chmod', ['-R', 'u+w', source]);
+  const file = path.join(source, ID_COLUMN_FILE);
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(ID_COLUMN_AS_SHIPPED))
+    throw new Error(`ferretdb: ${ID_COLUMN_FILE} no longer reads ${ID_COLUMN_AS_SHIPPED}`);
+  fs.writeFileSync(file, text.replace(ID_COLUMN_AS_SHIPPED, ID_COLUMN_AS_INDEXED));
+  return source;
 }
 
 export async function startFerretdb(): Promise<number> {

@@ -1,18 +1,18 @@
 /**
  * Verifying one document: every stored operation is applied from version 0 on a rope, and at
- * each version the projection says something about — a snapshot's text, a revision's range,
- * authors and counts, the projected and `docs` heads — the two must agree. The first
+ * each version the projection says something about — a snapshot's text, the latest text, a
+ * revision's range, authors and counts, the projected and `docs` heads — the two must agree. The first
  * disagreement of each kind is reported with its version.
  */
 import type { SequencedOp } from '../../common/protocol.ts';
 import { CodePointRope } from '../../engine/ot/code-point-rope.ts';
 import { DamagedHistoryError } from '../../projector/model/damaged-history.ts';
-import type { DocMetadata, ProjectionState } from '../../projector/model/records.ts';
+import type { DocMetadata, ProjectionState, Snapshot } from '../../projector/model/records.ts';
 import type { ProjectionReader } from '../../projector/ports/projection-store.ts';
 import { applyToRope } from '../../projector/reads/text-base.ts';
 import { RevisionCheck } from './revision-check.ts';
 
-export type MismatchKind = 'event' | 'snapshot' | 'revision' | 'state' | 'docs';
+export type MismatchKind = 'event' | 'snapshot' | 'latest' | 'revision' | 'state' | 'docs';
 
 export interface Mismatch {
   v: number;
@@ -45,6 +45,7 @@ export class DocumentVerifier {
     private readonly store: ProjectionReader,
     private readonly state: ProjectionState | null,
     private readonly metadata: DocMetadata | null,
+    private readonly latest: Snapshot | null,
     private revisions: RevisionCheck | null,
   ) {
     this.snapshots = new Set(state?.snapshots ?? []);
@@ -52,8 +53,12 @@ export class DocumentVerifier {
 
   /** Reads what the projection holds for `doc`, ready for its events. */
   static async start(doc: string, store: ProjectionReader): Promise<DocumentVerifier> {
-    const [state, metadata] = await Promise.all([store.state(doc), store.metadata(doc)]);
-    const verifier = new DocumentVerifier(doc, store, state, metadata, null);
+    const [state, metadata, latest] = await Promise.all([
+      store.state(doc),
+      store.metadata(doc),
+      store.latest(doc),
+    ]);
+    const verifier = new DocumentVerifier(doc, store, state, metadata, latest, null);
     verifier.revisions = await RevisionCheck.load(store, state, verifier.report);
     return verifier;
   }
@@ -71,10 +76,18 @@ export class DocumentVerifier {
     if (!this.users.has(op.user)) this.users.set(op.user, op.v);
     this.revisions!.observe(op);
     if (this.snapshots.has(op.v)) await this.checkSnapshot(op);
+    if (this.latest?.v === op.v) this.checkLatest(this.latest);
   }
 
   /** The verdict, once every stored event was offered; `allowLag` forgives heads behind. */
   finish(allowLag: boolean): DocumentCheck {
+    if (this.latest && this.latest.v > this.head && !this.broken) {
+      this.report(
+        this.head + 1,
+        'latest',
+        `the latest text is at ${this.latest.v}, past the event store's ${this.head}`,
+      );
+    }
     this.checkHeads(allowLag);
     this.checkContributors();
     this.mismatches.sort((a, b) => a.v - b.v);
@@ -121,6 +134,17 @@ export class DocumentVerifier {
     } else if (snapshot.ts !== op.ts) {
       this.report(op.v, 'snapshot', `its time ${snapshot.ts} is not the version's ${op.ts}`);
     }
+  }
+
+  private checkLatest(latest: Snapshot): void {
+    const text = this.rope.toString();
+    if (latest.text === text) return;
+    const at = firstDifference(latest.text, text);
+    this.report(
+      latest.v,
+      'latest',
+      `its text differs from the rebuilt text from character ${at} on`,
+    );
   }
 
   /**

@@ -61,6 +61,18 @@ async function corruptSnapshot(doc: string): Promise<number> {
   return v;
 }
 
+/** Overwrites a document's latest text in the live generation; returns its version. */
+async function corruptLatest(doc: string): Promise<number> {
+  const store = new MongoProjectionStore(client.db(dbName), { logger });
+  const generation = await store.refreshGeneration();
+  const latest = (await store.latest(doc))!;
+  await client
+    .db(dbName)
+    .collection<{ _id: string }>(generationNames(generation).latest)
+    .updateOne({ _id: doc }, { $set: { text: `${latest.text}!` } });
+  return latest.v;
+}
+
 describe('replay rebuild and verify', () => {
   it('rebuilds every document, including one that only the event store knows', async () => {
     const run = await runReplay(['rebuild', '--json'], env);
@@ -114,6 +126,25 @@ describe('replay rebuild and verify', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(code).toBe(0);
     expect(summary.ok).toBe(true);
+  });
+
+  it('reports a corrupted latest text, and rebuild --doc repairs it', async () => {
+    const doc = docs[2]!;
+    const v = await corruptLatest(doc);
+
+    const broken = await verify();
+    await runReplay(['rebuild', '--doc', doc, '--json'], env);
+    const repaired = await verify();
+
+    expect(broken.code).toBe(1);
+    expect(broken.summary.documents.filter((d) => d.firstBadVersion !== null)).toEqual([
+      expect.objectContaining({
+        doc,
+        firstBadVersion: v,
+        mismatches: [expect.objectContaining({ kind: 'latest', v })],
+      }),
+    ]);
+    expect(repaired.code).toBe(0);
   });
 
   it('shows the text of any version and the revision log', async () => {
