@@ -46,7 +46,7 @@ export class MemoryHistory implements HistorySource {
     const events = this.history(doc).events;
     const text = new CodePointRope();
     for (const event of events) textType.apply(text, event.op);
-    return { head: events.length, text: text.toString() };
+    return { head: events.length, text: text.toString(), recent: [...events] };
   }
 
   async range(doc: string, from: number, to?: number): Promise<SequencedOp[]> {

@@ -334,6 +334,21 @@ describe('memory and the history source', () => {
     expect(harness.sequencer.loadedDocuments()).toEqual(['doc-1']);
   });
 
+  it('answers a resubmission from the events it loaded when the history lags behind them', async () => {
+    const harness = new Harness();
+    await typeAhead(harness, 3);
+    harness.sequencer.forget('doc-1');
+    const lastSeq = vi.spyOn(harness.history, 'lastSeq').mockResolvedValue(0);
+    const findBySource = vi.spyOn(harness.history, 'findBySource');
+
+    const again = await harness.submit(submission({ v: 2, seq: 3, op: ['x'] }));
+
+    expect(again.kind).toBe('duplicate');
+    expect(versionOf(again)).toBe(3);
+    expect(lastSeq).not.toHaveBeenCalled();
+    expect(findBySource).not.toHaveBeenCalled();
+  });
+
   it('decides submissions in call order while the first waits for the document to load', async () => {
     const harness = new Harness();
 

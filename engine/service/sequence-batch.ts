@@ -16,8 +16,8 @@ export interface BatchDeps {
   store: Pick<EventStore, 'append' | 'findBySource'>;
   logger: Logger;
   now?: () => number;
-  /** How often a document may be reloaded and re-run within one batch before the batch fails. */
-  maxAttempts?: number;
+  /** How many appends of one batch may hit a fencing conflict before the batch fails. */
+  maxConflicts?: number;
 }
 
 interface Attempt {
@@ -38,26 +38,42 @@ interface Attempt {
  *    events insert and that record's update). Its stored event is the answer to publish; the
  *    rest of the document is run again as in 1.
  * Either way every submission ends sequenced once, or refused, and the document never forks.
+ *
+ * Only conflicts count towards `maxConflicts`: they mean another sequencer is still writing,
+ * and after a few the batch is better failed and fetched again. Each duplicate settles the
+ * submission it refused, so a run of them ends by itself, whereas counting them could wedge
+ * the partition for good:
+ *   a. Six resubmissions of one document each come back as `duplicate`, one per pass, because
+ *      the record of their sources' last seq lags behind the stored events.
+ *   b. The batch fails at the fifth and is fetched again. Nothing was appended, so that record
+ *      has not moved: the same refusals come back in the same order, and it fails again.
  */
 export async function sequenceBatch(
   submissions: Submission[],
   deps: BatchDeps,
 ): Promise<SequencedMessage[]> {
-  const maxAttempts = deps.maxAttempts ?? 5;
+  const maxConflicts = deps.maxConflicts ?? 5;
   const now = deps.now ?? Date.now;
   const messages: SequencedMessage[] = [];
   let pending = submissions;
+  let conflicts = 0;
 
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > maxAttempts) {
-      throw new Error(
-        `documents still conflicting after ${maxAttempts} reloads; the batch will be retried`,
-      );
-    }
+  while (pending.length > 0) {
+    const before = pending.length;
     const attempts = await runCore(pending, deps.core, now());
     const result = await deps.store.append(sequencedOps(attempts));
     const failures = new Map(result.failures.map((f) => [f.event.doc, f]));
     pending = await settle(attempts, failures, messages, deps);
+
+    // A pass that settled nothing counts as a conflict too, so that the loop ends whatever
+    // the store reports.
+    const conflicted = result.failures.some((failure) => failure.reason === 'conflict');
+    if (conflicted || pending.length === before) conflicts++;
+    if (pending.length > 0 && conflicts >= maxConflicts) {
+      throw new Error(
+        `documents still conflicting after ${conflicts} appends; the batch will be retried`,
+      );
+    }
   }
   return messages;
 }

@@ -1,6 +1,14 @@
+import type { Db } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TOPICS, type SequencedMessage, type Submission } from '../../common/protocol.ts';
+import {
+  TOPICS,
+  type SequencedMessage,
+  type SequencedOp,
+  type Submission,
+} from '../../common/protocol.ts';
+import type { EventStore } from '../ports/event-store.ts';
 import type { Log, LogMessage } from '../ports/log.ts';
+import { EVENTS, toRecord, type EventRecord } from '../store/mongo-records.ts';
 import {
   SequencedReader,
   concurrentTyping,
@@ -50,6 +58,26 @@ function crashingLog(when: 'before-publish' | 'after-publish') {
         if (when === 'after-publish') await log.produce(topic, messages);
         state.crashed = true;
         throw new Error(`simulated crash ${when}`);
+      },
+    });
+  return { state, wrap };
+}
+
+/**
+ * A store whose first append dies halfway, as an engine SIGKILLed between the two writes of an
+ * append leaves it: the events are in `events`, written as the store writes them, but the
+ * `sources` and `heads` summaries never heard of them. Every later append fails.
+ */
+function storeKilledBeforeSummaries(db: Db) {
+  const state = { killed: false };
+  const wrap = (store: EventStore): EventStore =>
+    Object.assign(Object.create(store) as EventStore, {
+      async append(events: readonly SequencedOp[]) {
+        if (state.killed) throw new Error('this engine was killed');
+        state.killed = true;
+        const records = events.map(toRecord);
+        await db.collection<EventRecord>(EVENTS).insertMany(records, { ordered: true });
+        throw new Error('simulated kill between storing events and recording them');
       },
     });
   return { state, wrap };
@@ -157,6 +185,25 @@ describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
       expectNoFork(reader.messages, 'doc-c');
     });
   }
+
+  it('answers every resubmission and goes on when an engine dies before recording what it stored', async () => {
+    const { ns, client, reader } = await setUp();
+    const kill = storeKilledBeforeSummaries(ns.db);
+    const first = await engine(ns, { wrapStore: kill.wrap });
+    const submissions = concurrentTyping('doc-k', 2, 15);
+
+    await submit(client, submissions.slice(0, 20));
+    await expect.poll(() => kill.state.killed, { timeout: 30_000 }).toBe(true);
+    await first.stop();
+    const restarted = await engine(ns);
+    await submit(client, submissions.slice(20));
+
+    await expectExactlyOnceEventually(restarted, 'doc-k', submissions);
+    await expect
+      .poll(() => new Set(reader.ops('doc-k').map((op) => op.v)).size, { timeout: 30_000 })
+      .toBe(30);
+    expectNoFork(reader.messages, 'doc-k');
+  });
 
   it('cannot fork a document when two engines both sequence it from different submissions', async () => {
     // A zombie and its successor both believe they own the document, and each is handed

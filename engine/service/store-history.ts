@@ -34,7 +34,7 @@ export class StoreHistory implements HistorySource {
       );
     }
     for (const event of events) textType.apply(rope, event.op);
-    return { head, text: rope.toString() };
+    return { head, text: rope.toString(), recent: events };
   }
 
   range(doc: string, from: number, to?: number): Promise<SequencedOp[]> {

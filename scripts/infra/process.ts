@@ -30,13 +30,24 @@ export function logFile(name: string): string {
   return path.join(RUN_DIR, `${name}.log`);
 }
 
-/** Starts a long-running server detached from this process and records its pid. */
+/**
+ * Starts a long-running server detached from this process and records its pid. Refuses while
+ * the pid file names a live process: that is the server `down` has to find, and a second one
+ * would only lose the race for its port and leave its own pid in the file instead.
+ */
 export function startDetached(
   name: string,
   command: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Started {
+  const running = runningPid(name);
+  if (running !== undefined) {
+    throw new Error(
+      `${name}: pid ${running}, started earlier, is still running but not answering; ` +
+        "stop it with 'npm run services -- down'",
+    );
+  }
   fs.mkdirSync(RUN_DIR, { recursive: true });
   const log = logFile(name);
   const out = fs.openSync(log, 'a');

@@ -3,8 +3,14 @@
  * `up` starts what is missing and reuses what already answers; `down` stops only what `up`
  * started, by pid. When KAFKA_BROKERS, MONGO_URL or REDIS_URL is set, that server is the
  * user's own and is never started or stopped here.
+ *
+ * `up` and `down` hold a lock file while they work, so that calls made at the same moment, by
+ * test runs started side by side, take turns: otherwise two `up` could both find a server
+ * missing and both start it, and the one that lost the race for the port would leave its pid
+ * where `down` looks for the one that answers.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { KAFKA_VERSION, brokerList, kafkaAnswers, kafkaNodes, startKafka } from './kafka.ts';
 import {
   FERRETDB_ADDRESS,
@@ -13,7 +19,8 @@ import {
   mongoVersion,
   startFerretdb,
 } from './ferretdb.ts';
-import { logFile, runningPid, stopStarted } from './process.ts';
+import { withFileLock } from './file-lock.ts';
+import { RUN_DIR, logFile, runningPid, stopStarted, waitUntil } from './process.ts';
 import {
   REDIS_ADDRESS,
   redisAnswers,
@@ -57,7 +64,11 @@ export function serviceUrls(env: NodeJS.ProcessEnv = process.env, brokers = 1): 
  * Brings every service up and returns the names of those this call started, so that a
  * caller such as the test setup can stop exactly those afterwards.
  */
-export async function servicesUp(options: UpOptions = {}): Promise<string[]> {
+export function servicesUp(options: UpOptions = {}): Promise<string[]> {
+  return withServicesLock(() => bringUp(options));
+}
+
+async function bringUp(options: UpOptions): Promise<string[]> {
   const env = options.env ?? process.env;
   const urls = serviceUrls(env, options.brokers ?? 1);
   const started: string[] = [];
@@ -84,8 +95,26 @@ async function upOne(
       `${name}: nothing answers at ${externalUrl} (set by the environment, so not started here)`,
     );
   }
+  if (await startedEarlier([name], answers)) return;
   await start();
   started.push(name);
+}
+
+/**
+ * A server that an earlier `up` started and that is still alive, but did not answer, is slow
+ * (starting, or busy), not missing: it is waited for rather than started a second time.
+ * Returns false when none of `names` is such a server.
+ */
+async function startedEarlier(names: string[], answers: () => Promise<boolean>): Promise<boolean> {
+  const name = names.find((n) => runningPid(n) !== undefined);
+  if (name === undefined) return false;
+  const pid = runningPid(name)!;
+  await waitUntil(`${name} (pid ${pid}, started earlier)`, answers, {
+    timeoutMs: 60_000,
+    logFile: logFile(name),
+    pid,
+  });
+  return true;
 }
 
 async function upKafka(
@@ -96,7 +125,8 @@ async function upKafka(
 ) {
   const nodes = kafkaNodes(brokers);
   const list = urls.KAFKA_BROKERS.split(',');
-  if (await kafkaAnswers(list, env.KAFKA_BROKERS ? 1 : brokers)) return;
+  const answers = () => kafkaAnswers(list, env.KAFKA_BROKERS ? 1 : brokers);
+  if (await answers()) return;
   if (env.KAFKA_BROKERS !== undefined) {
     throw new Error(
       `kafka: nothing answers at ${env.KAFKA_BROKERS} (set by the environment, so not started here)`,
@@ -108,20 +138,40 @@ async function upKafka(
       `kafka: a ${brokers === 1 ? 'three' : 'one'}-node cluster is running; run 'npm run services -- down' first`,
     );
   }
+  if (
+    await startedEarlier(
+      nodes.map((n) => n.name),
+      answers,
+    )
+  )
+    return;
   await startKafka(nodes);
   started.push(...nodes.map((n) => n.name));
 }
 
 /** Stops the servers that `up` started (all of them, or only `names`), by pid. */
-export async function servicesDown(names?: string[]): Promise<string[]> {
+export function servicesDown(names?: string[]): Promise<string[]> {
   const all = [...kafkaNodes(1), ...kafkaNodes(3)].map((n) => n.name).concat('ferretdb', 'redis');
-  const stopped: string[] = [];
-  await Promise.all(
-    (names ?? all).map(async (name) => {
-      if ((await stopStarted(name)) !== undefined) stopped.push(name);
-    }),
-  );
-  return stopped;
+  return withServicesLock(async () => {
+    const stopped: string[] = [];
+    await Promise.all(
+      (names ?? all).map(async (name) => {
+        if ((await stopStarted(name)) !== undefined) stopped.push(name);
+      }),
+    );
+    return stopped;
+  });
+}
+
+/** The lock file that `up` and `down` hold; see the file comment. */
+export const SERVICES_LOCK = path.join(RUN_DIR, 'services.lock');
+
+function withServicesLock<T>(task: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(RUN_DIR, { recursive: true });
+  return withFileLock(SERVICES_LOCK, task, {
+    onWait: (pid) =>
+      console.error(`services: waiting for pid ${pid}, which is starting or stopping them…`),
+  });
 }
 
 export async function servicesStatus(
@@ -149,9 +199,8 @@ export async function servicesStatus(
   }
 
   const mongoUp = await mongoAnswers(urls.MONGO_URL);
-  const mongoVersionText = mongoUp
-    ? await mongoVersion(urls.MONGO_URL)
-    : `FerretDB ${FERRETDB_VERSION} (SQLite)`;
+  const ours = `FerretDB ${FERRETDB_VERSION} (SQLite)`;
+  const mongoVersionText = mongoUp ? await mongoVersion(urls.MONGO_URL) : undefined;
   const redisUp = await redisAnswers(urls.REDIS_URL);
   const redisVersionText = redisUp
     ? await redisVersion(urls.REDIS_URL)
@@ -163,8 +212,8 @@ export async function servicesStatus(
       'ferretdb',
       urls.MONGO_URL,
       env.MONGO_URL
-        ? mongoVersionText
-        : `FerretDB ${FERRETDB_VERSION} (SQLite), ${mongoVersionText}`,
+        ? (mongoVersionText ?? 'unknown')
+        : [ours, mongoVersionText].filter(Boolean).join(', '),
       mongoUp,
       env.MONGO_URL,
     ),
