@@ -47,6 +47,8 @@ export interface GatewayDeps {
   fanoutGroup?: string;
   /** The prefix of the adapter's Redis channels; every gateway of one deployment shares it. */
   channelPrefix?: string;
+  /** Serve the web editor (`web/`) at `/`; true by default. It is built on the first request. */
+  webApp?: boolean;
 }
 
 export interface Gateway {
@@ -197,6 +199,7 @@ function assemble(
   registerRoutes(http, {
     tokens,
     devAuth: deps.config.AUTH_DEV === '1',
+    webApp: deps.webApp ?? true,
     readiness,
     metrics,
     docs: deps.docs,

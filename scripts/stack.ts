@@ -1,6 +1,7 @@
 /**
  * `npm run stack`: the distributed product on the local services — two engines, two gateways
- * (GATEWAY_PORTS, 8080 and 8081) and a projector, each its own process, with dev auth on.
+ * (GATEWAY_PORTS, 8080 and 8081; each serves the web editor) and a projector, each its own
+ * process, with dev auth on.
  * Ctrl-C stops the processes it started; the services keep running (`npm run services -- down`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
     stop();
     throw error;
   }
-  console.log(`stack ready: ${gatewayPorts.map((p) => `http://127.0.0.1:${p}`).join(' and ')}`);
+  const editors = gatewayPorts.map((p) => `http://127.0.0.1:${p}/`).join(' and ');
+  console.log(`stack ready: open the editor at ${editors}`);
 }
 
 main().catch((error: unknown) => {

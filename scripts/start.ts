@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product in one process on its embedded default — the sequencer, the
- * projector and the gateway on the in-process log and SQLite files in DATA_DIR. No Kafka,
- * MongoDB or Redis is needed. Dev auth is on unless AUTH_DEV=0.
+ * projector and the gateway on the in-process log and SQLite files in DATA_DIR, with the web
+ * editor at the gateway's address. No Kafka, MongoDB or Redis is needed. Dev auth is on unless
+ * AUTH_DEV=0.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,12 +20,22 @@ import { HistoryReads } from '../projector/reads/history-reads.ts';
 import { latestSnapshots } from '../projector/reads/latest-snapshot.ts';
 import { startProjector } from '../projector/service/start-projector.ts';
 import { SqliteProjectionStore } from '../projector/store/sqlite-projection-store.ts';
+import { webBundle } from '../web/server/bundle.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, AUTH_DEV: process.env.AUTH_DEV ?? '1' });
   // One person at a terminal wants the URL, not every lifecycle line; LOG_LEVEL=info shows them.
   const logger = createLogger('collab', process.env.LOG_LEVEL ?? 'warn');
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
+  // Built while the stores open, so that the first page load is instant and a broken build is
+  // reported here rather than in the browser.
+  const editorBuilt = webBundle().then(
+    () => true,
+    (error: unknown) => {
+      console.error(`the web editor could not be built: ${String(error)}`);
+      return false;
+    },
+  );
 
   const log = new MemoryLog({ logger });
   const events = new SqliteEventStore(path.join(config.DATA_DIR, 'events'), { logger });
@@ -53,9 +64,14 @@ async function main(): Promise<void> {
   const gateway = createGateway({ config, log, events, docs, history, logger });
   const url = await gateway.start(config.PORT, process.env.HOST ?? '127.0.0.1');
 
-  console.log(`collab is running at ${url} (data in ${config.DATA_DIR})`);
-  if (config.AUTH_DEV === '1')
-    console.log('dev sign-in is on: POST /api/auth/dev {"user": "alice"}');
+  const where = `${url}/ (data in ${config.DATA_DIR})`;
+  const built = await editorBuilt;
+  console.log(built ? `collab is running: open ${where}` : `collab's API is running at ${where}`);
+  if (config.AUTH_DEV === '1') {
+    console.log(
+      'dev sign-in is on: sign in with any name (or POST /api/auth/dev {"user": "alice"})',
+    );
+  }
 
   const shutdown = async () => {
     await gateway.stop();

@@ -5,6 +5,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../common/logger.ts';
+import { webAppRoutes } from '../../web/server/web-routes.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { Readiness } from '../readiness.ts';
@@ -17,6 +18,8 @@ import { healthRoutes } from './health-routes.ts';
 export interface RoutesDeps extends DocRoutesDeps {
   tokens: TokenService;
   devAuth: boolean;
+  /** Serve the web editor at `/`. */
+  webApp: boolean;
   readiness: Readiness;
   metrics: GatewayMetrics;
 }
@@ -40,4 +43,5 @@ export function registerRoutes(app: FastifyInstance, deps: RoutesDeps): void {
   healthRoutes(app, deps.readiness, deps.metrics);
   if (deps.devAuth) devAuthRoutes(app, deps.tokens);
   docRoutes(app, deps);
+  if (deps.webApp) webAppRoutes(app, { devSignIn: deps.devAuth });
 }
