@@ -47,29 +47,52 @@ export async function startSequencerService(deps: SequencerServiceDeps): Promise
   };
 }
 
+/**
+ * Sequences and appends a batch a chunk at a time, and publishes each chunk once it is stored
+ * while the next one is sequenced and appended: the event store and Kafka work side by side,
+ * and each chunk still reaches `ops.sequenced` only after it is stored, in order. Resolves
+ * once everything is published, so the log commits the batch's offsets only then.
+ */
 async function handleBatch(batch: LogBatch, deps: SequencerServiceDeps): Promise<void> {
   const started = performance.now();
   const { submissions, refused } = readBatch(batch, deps.logger);
-  const messages: SequencedMessage[] = [];
+  const publisher = new ChunkPublisher(deps.log);
   // Appending every few hundred submissions keeps the operations sequenced but not yet stored
   // inside the core's window: a later submission of the same batch based on an older version
   // is transformed against them, and the core reads what the window lacks from the store.
   const appendEvery = Math.max(1, Math.floor(deps.core.opWindow / 2));
   for (let i = 0; i < submissions.length; i += appendEvery) {
     const chunk = submissions.slice(i, i + appendEvery);
-    messages.push(
-      ...(await sequenceBatch(chunk, { core: deps.core, store: deps.store, logger: deps.logger })),
+    publisher.publish(
+      await sequenceBatch(chunk, { core: deps.core, store: deps.store, logger: deps.logger }),
     );
   }
-  messages.push(...refused);
-
-  if (messages.length > 0) {
-    await deps.log.produce(
-      TOPICS.sequenced,
-      messages.map((message) => ({ key: message.doc, value: JSON.stringify(message) })),
-    );
-  }
+  publisher.publish(refused);
+  const messages = await publisher.finished();
   deps.metrics?.recordBatch(batch.partition, messages, (performance.now() - started) / 1000);
+}
+
+/** Publishes chunks one after another, in the order given, without making the caller wait. */
+class ChunkPublisher {
+  private readonly messages: SequencedMessage[] = [];
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(private readonly log: Log) {}
+
+  publish(chunk: readonly SequencedMessage[]): void {
+    if (chunk.length === 0) return;
+    this.messages.push(...chunk);
+    const records = chunk.map((message) => ({ key: message.doc, value: JSON.stringify(message) }));
+    this.done = this.done.then(() => this.log.produce(TOPICS.sequenced, records));
+    // A failure is thrown from finished(); until then it must not count as unhandled, which
+    // would end the process. Later chunks are then not published, and the batch is retried.
+    this.done.catch(() => undefined);
+  }
+
+  async finished(): Promise<SequencedMessage[]> {
+    await this.done;
+    return this.messages;
+  }
 }
 
 /** Splits a batch into sound submissions and refusals for malformed records. */
