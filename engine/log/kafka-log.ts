@@ -184,7 +184,7 @@ export class KafkaLog implements Log {
     return {
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
-      maxWaitTimeMs: options.maxWaitTimeMs ?? 25,
+      maxWaitTimeMs: options.maxWaitTimeMs ?? 250,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
       retry: this.retry,
       retryBackoffMs: options.retryBackoffMs ?? { initial: 100, max: 2_000 },

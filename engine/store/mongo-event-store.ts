@@ -50,6 +50,8 @@ export class MongoEventStore implements EventStore {
   private readonly logger: Logger;
   private reads: MongoReads | null = null;
   private closed = false;
+  /** Summary writes still in flight; reads that use the summaries wait for them. */
+  private summaries: Promise<unknown> = Promise.resolve();
 
   /**
    * Takes a database handle and touches nothing until `init()`.
@@ -107,7 +109,9 @@ export class MongoEventStore implements EventStore {
 
   /**
    * Documents are written in parallel, each with one ordered insert (see `mongo-append.ts`).
-   * The `sources` and `heads` summaries are updated only after the events are stored.
+   * The `sources` and `heads` summaries are updated after the events are stored, without
+   * holding up the caller, which publishes meanwhile: their `$max` updates may land in any
+   * order, and this store's own reads of them wait until they have (`settled`).
    */
   async append(events: readonly SequencedOp[]): Promise<AppendResult> {
     const reads = this.ready();
@@ -120,11 +124,12 @@ export class MongoEventStore implements EventStore {
     const appended = events.filter((event) => written.has(event));
     const failures = outcomes.flatMap((o): AppendFailure[] => (o.failure ? [o.failure] : []));
     reads.noteAppended(appended);
-    await this.recordSummaries(appended);
+    this.summaries = Promise.all([this.summaries, this.recordSummaries(appended)]);
     return { appended, failures };
   }
 
   async head(doc: string): Promise<number> {
+    await this.settled();
     return this.ready().head(doc);
   }
 
@@ -133,16 +138,19 @@ export class MongoEventStore implements EventStore {
   }
 
   async findBySource(doc: string, src: string, seq: number): Promise<SequencedOp | null> {
+    await this.settled();
     return this.ready().findBySource(doc, src, seq);
   }
 
   async lastSeq(doc: string, src: string): Promise<number> {
+    await this.settled();
     return this.ready().lastSeq(doc, src);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.settled();
     await this.options.client?.close();
   }
 
@@ -167,6 +175,11 @@ export class MongoEventStore implements EventStore {
       if (summary.status === 'fulfilled') continue;
       this.logger.warn({ err: summary.reason, events: appended.length }, 'summary not updated');
     }
+  }
+
+  /** Never rejects: `recordSummaries` logs its failures. */
+  private async settled(): Promise<void> {
+    await this.summaries;
   }
 
   private async chooseStrategy(): Promise<ReadStrategy> {
