@@ -312,9 +312,10 @@ async function openStack(): Promise<Bench> {
   const extraDbs: Db[] = [];
   const events = new MongoEventStore(db, { logger });
   await events.init();
-  await new MongoDocsStore({ url: urls.MONGO_URL, dbName: db.databaseName })
-    .create({ id: DOC, title: DOC, owner: OWNER })
-    .catch(() => undefined);
+  // A client of its own, closed at once: an open one would keep the process from exiting.
+  const docsStore = new MongoDocsStore({ url: urls.MONGO_URL, dbName: db.databaseName });
+  await docsStore.create({ id: DOC, title: DOC, owner: OWNER }).catch(() => undefined);
+  await docsStore.close();
   const notes: string[] = [`stack: Kafka ${urls.KAFKA_BROKERS}, ${urls.MONGO_URL}`];
   const indexed = await idLookupsUseIndex(db, 'events');
   if (!indexed) notes.push('warning: the server scans its table for every _id lookup');
