@@ -2,6 +2,7 @@
  * FerretDB 1.x with its SQLite backend: the local MongoDB-compatible server. It is built
  * once with Go from the module proxy, through the small main in `ferretdb/main.go`.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -26,10 +27,9 @@ export const FERRETDB_ADDRESS = { host: '127.0.0.1', port: 27017 };
 const ID_COLUMN_FILE = 'internal/backends/sqlite/metadata/metadata.go';
 const ID_COLUMN_AS_SHIPPED = `IDColumn = DefaultColumn + "->'$._id'"`;
 const ID_COLUMN_AS_INDEXED = 'IDColumn = DefaultColumn + `->"_id"`';
-const PATCH_TAG = 'id-index';
 
 export async function ensureFerretdbBinary(): Promise<string> {
-  const buildDir = path.join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}-${PATCH_TAG}`);
+  const buildDir = path.join(CACHE_DIR, `ferretdb-${FERRETDB_VERSION}-${buildTag()}`);
   const binary = path.join(buildDir, 'ferretdb');
   if (fs.existsSync(binary)) return binary;
 
@@ -50,6 +50,18 @@ export async function ensureFerretdbBinary(): Promise<string> {
   });
   fs.renameSync(`${binary}.partial`, binary);
   return binary;
+}
+
+/**
+ * Names a build by everything that goes into it, so that a changed main.go, go.mod or patch
+ * builds a new binary instead of reusing the one cached before.
+ */
+function buildTag(): string {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum'])
+    hash.update(fs.readFileSync(path.join(SOURCE_DIR, file)));
+  hash.update(ID_COLUMN_AS_SHIPPED).update(ID_COLUMN_AS_INDEXED);
+  return hash.digest('hex').slice(0, 12);
 }
 
 /** Copies the module's source out of Go's read-only module cache and applies the patch. */

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -26,7 +27,14 @@ func main() {
 		os.Exit(1)
 	}
 
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The heap stays small (tens of MB); collecting a quarter as often saves about a twentieth
+	// of the CPU time of inserts. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+
+	jsonHandler := slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
+	logger := slog.New(&deferredHandler{base: jsonHandler})
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: *listen},
@@ -49,4 +57,55 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
 		os.Exit(1)
 	}
+}
+
+// deferredHandler applies the attributes and groups given to Logger.With only to records that
+// are logged. slog's JSON handler formats them at once, whatever the level, and FerretDB calls
+// With on every SQL statement with the statement's arguments (whole documents) for a debug
+// line, which cost about a tenth of its CPU time on inserts.
+type deferredHandler struct {
+	base  slog.Handler
+	steps []deferredStep
+}
+
+// deferredStep is one With call: attributes, or else a group name.
+type deferredStep struct {
+	attrs []slog.Attr
+	group string
+}
+
+func (h *deferredHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.base.Enabled(ctx, level)
+}
+
+func (h *deferredHandler) Handle(ctx context.Context, r slog.Record) error {
+	handler := h.base
+	for _, step := range h.steps {
+		if step.attrs != nil {
+			handler = handler.WithAttrs(step.attrs)
+		} else {
+			handler = handler.WithGroup(step.group)
+		}
+	}
+	return handler.Handle(ctx, r)
+}
+
+func (h *deferredHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	return h.with(deferredStep{attrs: attrs})
+}
+
+func (h *deferredHandler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	return h.with(deferredStep{group: name})
+}
+
+func (h *deferredHandler) with(step deferredStep) slog.Handler {
+	steps := make([]deferredStep, len(h.steps), len(h.steps)+1)
+	copy(steps, h.steps)
+	return &deferredHandler{base: h.base, steps: append(steps, step)}
 }
