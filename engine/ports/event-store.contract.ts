@@ -153,6 +153,24 @@ export function describeEventStoreContract(
       expect(await store.range(other, 0)).toEqual([elsewhere]);
     });
 
+    it('writes nothing of a document after its refused event, however long the batch', async () => {
+      // Servers write long batches in pieces (FerretDB 1.24 a transaction per 1,000 documents,
+      // and as released it went on with the next piece after a refusal): the stop must hold
+      // across them, or versions past a zombie's would be stored on top of its history.
+      const doc = newDoc();
+      const planted = event(doc, 1_501, 'src-z', 1);
+      await (await fixture.openPeer()).append([planted]);
+      const batch = history(doc, 1, 3_000);
+
+      const result = await store.append(batch);
+
+      expect(result.appended).toEqual(batch.slice(0, 1_500));
+      expect(result.failures).toEqual([{ event: batch[1_500], reason: 'conflict' }]);
+      expect(await store.range(doc, 1_500, 1_501)).toEqual([planted]);
+      expect(await store.range(doc, 1_501, 3_000)).toEqual([]);
+      expect(await store.range(doc, 2_000, 3_000)).toEqual([]);
+    });
+
     it('refuses an already sequenced (doc, src, seq) as a duplicate after writing what precedes it', async () => {
       const doc = newDoc();
       await store.append([event(doc, 1, 'src-a', 1)]);

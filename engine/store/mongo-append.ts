@@ -18,7 +18,8 @@ export interface DocumentAppend {
 /**
  * An ordered insert stops at its first error and keeps everything before it, which is exactly
  * the port's rule for one document: the events before the refused one are written, the refused
- * one and everything after it are not.
+ * one and everything after it are not. (FerretDB 1.24.2 as released went on after a refusal
+ * with its next batch of documents; the build in `scripts/infra/ferretdb.ts` fixes that.)
  *
  * The server's duplicate-key error does not say which unique index refused the event (FerretDB
  * reports no key pattern), so the refused event is classified by what is stored at its `_id`.
