@@ -6,7 +6,7 @@
 import { TOPICS, type SequencedMessage, type Submission } from '../../common/protocol.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { Log, LogBatch, LogConsumer } from '../ports/log.ts';
+import type { ConsumedMessage, Log, LogBatch, LogConsumer } from '../ports/log.ts';
 import { parseSubmission } from './parse-submission.ts';
 import { sequenceBatch, type Core } from './sequence-batch.ts';
 import type { Sequencer } from '../sequencer/sequencer.ts';
@@ -52,27 +52,48 @@ export async function startSequencerService(deps: SequencerServiceDeps): Promise
  * while the next one is sequenced and appended: the event store and Kafka work side by side,
  * and each chunk still reaches `ops.sequenced` only after it is stored, in order. Resolves
  * once everything is published, so the log commits the batch's offsets only then.
+ *
+ * The append is the one step that must wait for the previous one, so the work that needs no
+ * store — reading the next chunk's records, encoding the last chunk's messages for Kafka — is
+ * done while an append is on its way rather than between two appends.
  */
 async function handleBatch(batch: LogBatch, deps: SequencerServiceDeps): Promise<void> {
   const started = performance.now();
-  const { submissions, refused } = readBatch(batch, deps.logger);
   const publisher = new ChunkPublisher(deps.log);
+  const refused: SequencedMessage[] = [];
   // Appending every few hundred submissions keeps the operations sequenced but not yet stored
   // inside the core's window: a later submission of the same batch based on an older version
   // is transformed against them, and the core reads what the window lacks from the store.
   const appendEvery = Math.max(1, Math.floor(deps.core.opWindow / 2));
-  for (let i = 0; i < submissions.length; i += appendEvery) {
-    const chunk = submissions.slice(i, i + appendEvery);
-    publisher.publish(
-      await sequenceBatch(chunk, { core: deps.core, store: deps.store, logger: deps.logger }),
-    );
+  const records = batch.messages;
+  const read = (from: number) =>
+    readRecords(records.slice(from, from + appendEvery), batch.partition, refused, deps.logger);
+
+  let submissions = read(0);
+  for (let from = 0; from < records.length; from += appendEvery) {
+    const sequencing = sequenceBatch(submissions, deps);
+    if (from + appendEvery < records.length) {
+      await storeReached();
+      submissions = read(from + appendEvery);
+    }
+    publisher.publish(await sequencing);
   }
   publisher.publish(refused);
   const messages = await publisher.finished();
   deps.metrics?.recordBatch(batch.partition, messages, (performance.now() - started) / 1000);
 }
 
-/** Publishes chunks one after another, in the order given, without making the caller wait. */
+/**
+ * Resolves after the pending I/O callbacks: by then an append started just before has been
+ * written to the store's connection, and work done from here on overlaps with it.
+ */
+const storeReached = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Publishes chunks one after another, in the order given, without making the caller wait.
+ * A chunk is encoded only once the event loop has moved on, so that the next append is not
+ * held up behind it.
+ */
 class ChunkPublisher {
   private readonly messages: SequencedMessage[] = [];
   private done: Promise<void> = Promise.resolve();
@@ -82,10 +103,12 @@ class ChunkPublisher {
   publish(chunk: readonly SequencedMessage[]): void {
     if (chunk.length === 0) return;
     this.messages.push(...chunk);
-    const records = chunk.map((message) => ({ key: message.doc, value: JSON.stringify(message) }));
-    this.done = this.done.then(() => this.log.produce(TOPICS.sequenced, records));
-    // A failure is thrown from finished(); until then it must not count as unhandled, which
-    // would end the process. Later chunks are then not published, and the batch is retried.
+    this.done = this.done.then(storeReached).then(() =>
+      this.log.produce(
+        TOPICS.sequenced,
+        chunk.map((message) => ({ key: message.doc, value: JSON.stringify(message) })),
+      ),
+    );
     this.done.catch(() => undefined);
   }
 
@@ -95,32 +118,28 @@ class ChunkPublisher {
   }
 }
 
-/** Splits a batch into sound submissions and refusals for malformed records. */
-function readBatch(
-  batch: LogBatch,
+/** Parses records into sound submissions, adding a refusal to `refused` for each malformed one. */
+function readRecords(
+  records: readonly ConsumedMessage[],
+  partition: number,
+  refused: SequencedMessage[],
   logger: Logger,
-): { submissions: Submission[]; refused: SequencedMessage[] } {
+): Submission[] {
   const submissions: Submission[] = [];
-  const refused: SequencedMessage[] = [];
-  for (const message of batch.messages) {
+  for (const message of records) {
     const parsed = parseSubmission(message.value);
     if (parsed.ok) {
       submissions.push(parsed.submission);
       continue;
     }
     logger.warn(
-      {
-        partition: batch.partition,
-        offset: message.offset,
-        doc: parsed.replyTo?.doc,
-        error: parsed.error.message,
-      },
+      { partition, offset: message.offset, doc: parsed.replyTo?.doc, error: parsed.error.message },
       'malformed submission refused',
     );
     if (parsed.replyTo)
       refused.push({ type: 'reject', ...parsed.replyTo, error: parsed.error.toWire() });
   }
-  return { submissions, refused };
+  return submissions;
 }
 
 /** Drops the state of documents whose partitions this member no longer owns. */
