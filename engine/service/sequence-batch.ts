@@ -4,7 +4,7 @@
  * messages and only then commits the batch's offsets.
  */
 import type { Submission, SequencedMessage, SequencedOp } from '../../common/protocol.ts';
-import type { AppendFailure, EventStore } from '../ports/event-store.ts';
+import type { AppendFailure, AppendResult, EventStore } from '../ports/event-store.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { Outcome, Sequencer } from '../sequencer/sequencer.ts';
 
@@ -60,8 +60,7 @@ export async function sequenceBatch(
 
   while (pending.length > 0) {
     const before = pending.length;
-    const attempts = await runCore(pending, deps.core, now());
-    const result = await deps.store.append(sequencedOps(attempts));
+    const { attempts, result } = await runAndAppend(pending, deps, now());
     const failures = new Map(result.failures.map((f) => [f.event.doc, f]));
     pending = await settle(attempts, failures, messages, deps);
 
@@ -76,6 +75,28 @@ export async function sequenceBatch(
     }
   }
   return messages;
+}
+
+/**
+ * Runs the core and appends what it sequenced. When either fails outright (the store is down,
+ * or its reply was lost), the core is ahead of the store by events that may be stored in full,
+ * in part or not at all, so every document of the chunk is forgotten: when the log delivers
+ * the batch again, the core reloads them from the store and answers what is already stored as
+ * a resubmission. Without this the core would answer from memory versions never stored.
+ */
+async function runAndAppend(
+  submissions: Submission[],
+  deps: BatchDeps,
+  now: number,
+): Promise<{ attempts: Attempt[]; result: AppendResult }> {
+  try {
+    const attempts = await runCore(submissions, deps.core, now);
+    const result = await deps.store.append(sequencedOps(attempts));
+    return { attempts, result };
+  } catch (error) {
+    for (const doc of new Set(submissions.map((s) => s.doc))) deps.core.forget(doc);
+    throw error;
+  }
 }
 
 async function runCore(submissions: Submission[], core: Core, now: number): Promise<Attempt[]> {

@@ -83,6 +83,22 @@ function storeKilledBeforeSummaries(db: Db) {
   return { state, wrap };
 }
 
+/** A store whose first `failures` appends are refused at once, as by a server that is down. */
+function storeFailingAtFirst(failures: number) {
+  const state = { refused: 0 };
+  const wrap = (store: EventStore): EventStore =>
+    Object.assign(Object.create(store) as EventStore, {
+      async append(events: readonly SequencedOp[]) {
+        if (state.refused < failures) {
+          state.refused++;
+          throw new Error('simulated store outage');
+        }
+        return store.append(events);
+      },
+    });
+  return { state, wrap };
+}
+
 async function expectExactlyOnce(
   engineStore: EngineInstance['store'],
   doc: string,
@@ -185,6 +201,24 @@ describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
       expectNoFork(reader.messages, 'doc-c');
     });
   }
+
+  it('fetches a batch again when its append fails at once, and sequences it exactly once', async () => {
+    const { ns, client, reader } = await setUp();
+    const outage = storeFailingAtFirst(2);
+    // A window of 10 appends every 5 submissions, so the batch has several chunks and the
+    // failing append is in flight while the next chunk is read.
+    const instance = await engine(ns, { opWindow: 10, wrapStore: outage.wrap });
+    const submissions = concurrentTyping('doc-o', 2, 20);
+
+    await submit(client, submissions);
+
+    await expectExactlyOnceEventually(instance, 'doc-o', submissions);
+    await expect
+      .poll(() => new Set(reader.ops('doc-o').map((op) => op.v)).size, { timeout: 30_000 })
+      .toBe(40);
+    expect(outage.state.refused).toBe(2);
+    expectNoFork(reader.messages, 'doc-o');
+  });
 
   it('answers every resubmission and goes on when an engine dies before recording what it stored', async () => {
     const { ns, client, reader } = await setUp();

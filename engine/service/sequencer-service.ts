@@ -72,6 +72,8 @@ async function handleBatch(batch: LogBatch, deps: SequencerServiceDeps): Promise
   let submissions = read(0);
   for (let from = 0; from < records.length; from += appendEvery) {
     const sequencing = sequenceBatch(submissions, deps);
+    // Awaited below; until then a failure must not count as unhandled, which ends the process.
+    sequencing.catch(() => undefined);
     if (from + appendEvery < records.length) {
       await storeReached();
       submissions = read(from + appendEvery);
