@@ -1,11 +1,6 @@
 import type { Db } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  TOPICS,
-  type SequencedMessage,
-  type SequencedOp,
-  type Submission,
-} from '../../common/protocol.ts';
+import { TOPICS, type SequencedOp } from '../../common/protocol.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { Log, LogMessage } from '../ports/log.ts';
 import { EVENTS, toRecord, type EventRecord } from '../store/mongo-records.ts';
@@ -13,7 +8,9 @@ import {
   SequencedReader,
   concurrentTyping,
   createNamespace,
-  expectStoredExactlyOnce,
+  expectExactlyOnce,
+  expectExactlyOnceEventually,
+  expectNoFork,
   kafkaLog,
   replay,
   startEngine,
@@ -97,28 +94,6 @@ function storeFailingAtFirst(failures: number) {
       },
     });
   return { state, wrap };
-}
-
-async function expectExactlyOnce(
-  engineStore: EngineInstance['store'],
-  doc: string,
-  submissions: Submission[],
-) {
-  const stored = await expectStoredExactlyOnce(engineStore, doc, submissions);
-  expect(stored.missing).toBe(0);
-  expect(stored.head).toBe(submissions.length);
-  expect(stored.uniqueKeys).toBe(submissions.length);
-  return stored;
-}
-
-function expectNoFork(messages: SequencedMessage[], doc: string): void {
-  const byVersion = new Map<number, string>();
-  for (const message of messages) {
-    if (message.type !== 'op' || message.doc !== doc) continue;
-    const identity = JSON.stringify([message.src, message.seq, message.op]);
-    expect(byVersion.get(message.v) ?? identity, `version ${message.v}`).toBe(identity);
-    byVersion.set(message.v, identity);
-  }
 }
 
 describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
@@ -277,14 +252,3 @@ describe('sequencer service on Kafka and the MongoDB-compatible store', () => {
     );
   });
 });
-
-async function expectExactlyOnceEventually(
-  instance: EngineInstance,
-  doc: string,
-  submissions: Submission[],
-) {
-  await expect
-    .poll(() => instance.store.head(doc), { timeout: 45_000, interval: 250 })
-    .toBe(submissions.length);
-  await expectExactlyOnce(instance.store, doc, submissions);
-}

@@ -101,6 +101,9 @@ describe('MongoEventStore with point lookups', () => {
     const doc = uniqueName('doc');
     const original = submission(doc, 1);
     await store.append([original]);
+    // The summaries are written beside the caller's publish; a read waits for them, so the
+    // delete below cannot be overtaken by the upsert it undoes.
+    expect(await store.lastSeq(doc, 'src-a')).toBe(1);
     // The process crashed after inserting the event and before recording its source.
     await databases.point
       .collection<SourceRecord>(SOURCES)
@@ -122,6 +125,7 @@ describe('MongoEventStore with point lookups', () => {
     await writer.append(
       Array.from({ length: 37 }, (_, i) => ({ ...submission(doc, i + 1), seq: i + 1 })),
     );
+    expect(await writer.head(doc)).toBe(37); // waits for the summaries, as above
     const heads = databases.point.collection<HeadRecord>(HEADS);
     const readers = [await openMongoStore('point'), await openMongoStore('point')];
 

@@ -4,6 +4,7 @@
  * submissions and a reader of everything published on `ops.sequenced`.
  */
 import { MongoClient, type Db } from 'mongodb';
+import { expect } from 'vitest';
 import { createLogger } from '../../../common/logger.ts';
 import {
   TOPICS,
@@ -188,4 +189,37 @@ export async function expectStoredExactlyOnce(
     uniqueKeys: new Set(keys).size,
     missing: submissions.filter((s) => !keys.includes(`${s.src}/${s.seq}`)).length,
   };
+}
+
+export async function expectExactlyOnce(
+  engineStore: EngineInstance['store'],
+  doc: string,
+  submissions: Submission[],
+) {
+  const stored = await expectStoredExactlyOnce(engineStore, doc, submissions);
+  expect(stored.missing).toBe(0);
+  expect(stored.head).toBe(submissions.length);
+  expect(stored.uniqueKeys).toBe(submissions.length);
+  return stored;
+}
+
+export async function expectExactlyOnceEventually(
+  instance: EngineInstance,
+  doc: string,
+  submissions: Submission[],
+) {
+  await expect
+    .poll(() => instance.store.head(doc), { timeout: 45_000, interval: 250 })
+    .toBe(submissions.length);
+  await expectExactlyOnce(instance.store, doc, submissions);
+}
+
+export function expectNoFork(messages: SequencedMessage[], doc: string): void {
+  const byVersion = new Map<number, string>();
+  for (const message of messages) {
+    if (message.type !== 'op' || message.doc !== doc) continue;
+    const identity = JSON.stringify([message.src, message.seq, message.op]);
+    expect(byVersion.get(message.v) ?? identity, `version ${message.v}`).toBe(identity);
+    byVersion.set(message.v, identity);
+  }
 }
