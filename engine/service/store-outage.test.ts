@@ -14,9 +14,9 @@ import { ensureFerretdbBinary, mongoAnswers } from '../../scripts/infra/ferretdb
 import { waitUntil } from '../../scripts/infra/process.ts';
 import { freePort } from '../../test/service-process.ts';
 import { uniqueName } from '../../test/services.ts';
+import type { Submission } from '../../common/protocol.ts';
 import {
   SequencedReader,
-  concurrentTyping,
   expectExactlyOnceEventually,
   expectNoFork,
   kafkaLog,
@@ -24,6 +24,20 @@ import {
   submit,
   type Namespace,
 } from './testing/service-fixture.ts';
+
+/**
+ * `clients` people typing words at the start of the document by turns, each submission based
+ * on the version before the last `clients - 1` ones: it is transformed against what the others
+ * typed meanwhile, as an editor that has not yet seen their latest words would send it.
+ */
+function typingTogether(doc: string, clients: number, perClient: number): Submission[] {
+  return Array.from({ length: clients * perClient }, (_, i) => {
+    const c = i % clients;
+    const seq = Math.floor(i / clients) + 1;
+    const v = Math.max(0, i - (clients - 1));
+    return { doc, v, src: `client-${c}`, seq, op: [`c${c}s${seq} `], user: `user-${c}` };
+  });
+}
 
 /** A FerretDB process this test starts and kills, by its pid, on a port nothing else uses. */
 class OwnFerretdb {
@@ -99,7 +113,7 @@ describe('the engine through an outage of its store', () => {
     // Appends every 20 submissions, so the stream is many appends and the kill meets some.
     const engine = await startEngine(ns, { opWindow: 40 });
     cleanups.push(() => engine.stop());
-    const submissions = concurrentTyping('doc-outage', 3, 200);
+    const submissions = typingTogether('doc-outage', 3, 200);
     const bursts = Array.from({ length: 30 }, (_, i) => submissions.slice(i * 20, i * 20 + 20));
 
     for (const [i, burst] of bursts.entries()) {
