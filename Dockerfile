@@ -9,7 +9,9 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ curl \
   && rm -rf /var/lib/apt/lists/*
 
+# patches/ before the install: its postinstall applies them (patch-package).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --include=dev
 
 COPY . .

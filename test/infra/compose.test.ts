@@ -33,6 +33,17 @@ describe('compose.yaml', () => {
     expect(fs.existsSync(path.join(REPO_ROOT, 'Dockerfile'))).toBe(true);
   });
 
+  it('copies the dependency patches into the image before installing, which applies them', () => {
+    const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const install = dockerfile.indexOf('RUN npm ci');
+    const patches = dockerfile.search(/^COPY patches /m);
+
+    expect(install).toBeGreaterThan(0);
+    expect(patches).toBeGreaterThan(0);
+    expect(patches).toBeLessThan(install);
+    expect(fs.readdirSync(path.join(REPO_ROOT, 'patches')).length).toBeGreaterThan(0);
+  });
+
   it('gives every service a health check and waits only on services that exist', () => {
     for (const [name, service] of Object.entries(services)) {
       expect(service.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(0);
