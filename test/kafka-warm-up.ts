@@ -1,28 +1,50 @@
 /**
  * A freshly started broker creates `__consumer_offsets` and elects leaders during the first
- * seconds; clients that arrive then get "does not host this topic-partition". One round trip
- * through a consumer group before the suite starts lets every test meet a settled broker.
+ * seconds, and one restarted on existing data reloads its partitions first; clients that arrive
+ * then get "does not host this topic-partition". One round trip through a consumer group before
+ * the suite starts lets every test meet a settled broker. The round trip is tried again until
+ * it succeeds, for up to about a minute: KafkaJS's `createTopics` gives up on that error at once.
  */
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { Kafka, logLevel } from 'kafkajs';
 
+/** How long one round trip may take before it is abandoned and tried again. */
+const ROUND_TRIP_TIMEOUT_MS = 20_000;
+
 export async function warmUpKafka(brokers: string[]): Promise<void> {
+  const policy = retry(handleAll, {
+    maxAttempts: 30,
+    backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 2_000 }),
+  });
+  await policy.execute(({ attempt }) => roundTrip(brokers, attempt));
+}
+
+async function roundTrip(brokers: string[], attempt: number): Promise<void> {
   const kafka = new Kafka({ brokers, clientId: 'test-warm-up', logLevel: logLevel.NOTHING });
-  const topic = `warm_up_${Date.now().toString(36)}`;
+  const topic = `warm_up_${Date.now().toString(36)}_${attempt}`;
   const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: topic, maxWaitTimeInMs: 50 });
+  let timer: NodeJS.Timeout | undefined;
   try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     await producer.connect();
     await producer.send({ topic, acks: -1, messages: [{ value: 'ready' }] });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve) => void consumer.run({ eachMessage: async () => resolve() }));
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('no message back within the round trip timeout')),
+        ROUND_TRIP_TIMEOUT_MS,
+      );
+      consumer.run({ eachMessage: async () => resolve() }).catch(reject);
+    });
   } finally {
-    await consumer.disconnect();
-    await producer.disconnect();
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
 }

@@ -61,7 +61,12 @@ class OwnFerretdb {
 
   async start(): Promise<void> {
     const args = ['-listen', `127.0.0.1:${this.port}`, '-data', this.dataDir];
-    this.child = spawn(this.binary, args, { stdio: 'ignore' });
+    const child = spawn(this.binary, args, { stdio: 'ignore' });
+    this.child = child;
+    // Should the test process end before afterAll runs (a hung hook, a crash), so does the server.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     await waitUntil(`ferretdb on ${this.port}`, () => mongoAnswers(this.url), {
       timeoutMs: 30_000,
       pid: this.child.pid,
@@ -102,6 +107,8 @@ describe('the engine through an outage of its store', () => {
   });
 
   afterAll(async () => {
+    // The server goes first: the rest may wait on it, and it must not outlive the test.
+    await server?.kill();
     while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
   });
 
