@@ -178,7 +178,7 @@ function assemble(
   });
   const metrics = new GatewayMetrics(() => io.of('/').sockets.size);
   const presence = new PresenceHub(io, logger, limits.presenceTickMs, rooms.clustered);
-  const accessChanges = new AccessChanges(io, access, presence, rooms.clustered);
+  const accessChanges = new AccessChanges(io, access, presence, rooms.clustered, logger);
 
   const ctx: GatewayContext = {
     io,

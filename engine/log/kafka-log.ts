@@ -14,6 +14,7 @@ import type { ConsumerOptions, Log, LogConsumer, LogMessage } from '../ports/log
 import { KafkaLogConsumer, type KafkaConsumerSettings } from './kafka-consumer.ts';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging.ts';
 import { createPartitioner, partitionForKey } from './partitioner.ts';
+import { withTimeout } from '../../common/with-timeout.ts';
 
 export interface KafkaLogOptions {
   /** KAFKA_BROKERS by default. */
@@ -209,14 +210,6 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<ITopicMet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Stays well under the broker's default message.max.bytes of 1 MiB per record batch. */

@@ -121,7 +121,7 @@ export function docRoutes(app: FastifyInstance, deps: DocRoutesDeps): void {
       throw badRequest(`${user} created document ${id} and stays its owner`);
     }
     await deps.docs.setRole(id, user, role);
-    deps.accessChanges.announce(id, user, role);
+    await deps.accessChanges.announce(id, user, role);
     request.log.info({ doc: id, user: caller_, target: user, role }, 'role changed');
     return { doc: id, user, role };
   }

@@ -12,6 +12,7 @@ import type { PresenceEntry, Selection } from '../client/protocol.ts';
 import type { GatewayServer, GatewaySocket } from '../socket/context.ts';
 import { docRoom } from '../socket/rooms.ts';
 import { colorOf } from './color.ts';
+import { withTimeout } from '../../common/with-timeout.ts';
 
 /** How long a joining socket waits for other gateways' cursors before it goes without. */
 const SNAPSHOT_TIMEOUT_MS = 1_000;
@@ -114,12 +115,4 @@ export class PresenceHub {
     changes.set(entry.id, entry);
     this.pending.set(doc, changes);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

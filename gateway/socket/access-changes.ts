@@ -2,8 +2,17 @@
  * Changes of roles, made through any gateway, take effect on every gateway: each forgets the
  * cached roles of the document, and a user whose role was taken away is removed from the
  * document's room — and their cursor from everyone's screen — on whichever gateway holds
- * their connections.
+ * their connections. The gateway that made the change waits until the others confirm, so that
+ * once the owner's request returns, no gateway accepts an operation on the old role.
  */
+
+/**
+ * How long a change waits for the other gateways. One that does not confirm in time (it died,
+ * or lost Redis) forgets its cached roles within `accessCacheMs` anyway.
+ */
+const CONFIRM_TIMEOUT_MS = 1_000;
+import type { Logger } from '../../common/logger.ts';
+import { withTimeout } from '../../common/with-timeout.ts';
 import type { Role } from '../docs/roles.ts';
 import type { DocAccess } from '../docs/access.ts';
 import type { PresenceHub } from '../presence/presence-hub.ts';
@@ -16,19 +25,32 @@ export class AccessChanges {
     private readonly access: DocAccess,
     private readonly presence: PresenceHub,
     private readonly clustered: boolean,
+    private readonly logger: Logger,
   ) {
-    io.on('access:changed', (doc, user, role) => this.apply(doc, user, role));
+    io.on('access:changed', (doc, user, role, confirm) => {
+      this.apply(doc, user, role);
+      confirm();
+    });
   }
 
   /**
-   * Applies a change here and announces it to the other gateways.
+   * Applies a change here, announces it to the other gateways and resolves once they have
+   * applied it too, or after `CONFIRM_TIMEOUT_MS`. Never rejects.
    *
    * @example
-   * accessChanges.announce(doc, 'bob', null); // bob loses access everywhere
+   * await accessChanges.announce(doc, 'bob', null); // bob has lost access everywhere
    */
-  announce(doc: string, user: string, role: Role | null): void {
+  async announce(doc: string, user: string, role: Role | null): Promise<void> {
     this.apply(doc, user, role);
-    if (this.clustered) this.io.serverSideEmit('access:changed', doc, user, role);
+    if (!this.clustered) return;
+    try {
+      await withTimeout(
+        this.io.serverSideEmitWithAck('access:changed', doc, user, role),
+        CONFIRM_TIMEOUT_MS,
+      );
+    } catch (error) {
+      this.logger.warn({ doc, user, err: error }, 'not every gateway confirmed a role change');
+    }
   }
 
   private apply(doc: string, user: string, role: Role | null): void {

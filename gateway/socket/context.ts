@@ -24,8 +24,8 @@ import type { SubmitClock } from '../submit-clock.ts';
 export interface InterServerEvents {
   /** Each gateway answers with the visible cursors of its own sockets in the document. */
   'presence:snapshot': (doc: string, reply: (entries: PresenceEntry[]) => void) => void;
-  /** A user's role on a document changed; `null` means the role was taken away. */
-  'access:changed': (doc: string, user: string, role: Role | null) => void;
+  /** A user's role on a document changed (`null`: taken away); each gateway confirms once applied. */
+  'access:changed': (doc: string, user: string, role: Role | null, confirm: () => void) => void;
 }
 
 export interface SocketData {
