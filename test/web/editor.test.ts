@@ -101,11 +101,13 @@ describe.each(WIRINGS)('the web editor (%s)', (name) => {
     expect(await bob.version()).toBe(final.v);
 
     // Ada sees Bob's caret with his name and the color the gateway gives him, and him in the list.
+    // The overlay redraws its carets on every change, so a label found a moment ago may be gone
+    // (a detached element has no computed style); the check reads whichever label is current.
     const label = ada.page.locator('.remote-caret-label', { hasText: 'Bob' });
     await label.waitFor({ state: 'visible' });
-    expect(await label.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
-      rgb(colorOf(bobId)),
-    );
+    await expect
+      .poll(() => label.evaluate((el) => getComputedStyle(el).backgroundColor), { timeout: 5_000 })
+      .toBe(rgb(colorOf(bobId)));
     await ada.page.locator('.presence .person', { hasText: 'Bob' }).waitFor();
     await bob.page.locator('.remote-caret-label', { hasText: 'Ada' }).waitFor({ state: 'visible' });
 
