@@ -7,6 +7,7 @@
  */
 import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 import { Kafka, logLevel } from 'kafkajs';
+import { withTimeout } from '../common/with-timeout.ts';
 
 /** How long one round trip may take before it is abandoned and tried again. */
 const ROUND_TRIP_TIMEOUT_MS = 20_000;
@@ -25,7 +26,6 @@ async function roundTrip(brokers: string[], attempt: number): Promise<void> {
   const admin = kafka.admin();
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: topic, maxWaitTimeInMs: 50 });
-  let timer: NodeJS.Timeout | undefined;
   try {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -33,15 +33,11 @@ async function roundTrip(brokers: string[], attempt: number): Promise<void> {
     await producer.send({ topic, acks: -1, messages: [{ value: 'ready' }] });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('no message back within the round trip timeout')),
-        ROUND_TRIP_TIMEOUT_MS,
-      );
+    const received = new Promise<void>((resolve, reject) => {
       consumer.run({ eachMessage: async () => resolve() }).catch(reject);
     });
+    await withTimeout(received, ROUND_TRIP_TIMEOUT_MS, 'no message back within the round trip');
   } finally {
-    clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

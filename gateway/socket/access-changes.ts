@@ -5,12 +5,6 @@
  * their connections. The gateway that made the change waits until the others confirm, so that
  * once the owner's request returns, no gateway accepts an operation on the old role.
  */
-
-/**
- * How long a change waits for the other gateways. One that does not confirm in time (it died,
- * or lost Redis) forgets its cached roles within `accessCacheMs` anyway.
- */
-const CONFIRM_TIMEOUT_MS = 1_000;
 import type { Logger } from '../../common/logger.ts';
 import { withTimeout } from '../../common/with-timeout.ts';
 import type { Role } from '../docs/roles.ts';
@@ -18,6 +12,12 @@ import type { DocAccess } from '../docs/access.ts';
 import type { PresenceHub } from '../presence/presence-hub.ts';
 import type { GatewayServer } from './context.ts';
 import { docRoom } from './rooms.ts';
+
+/**
+ * How long a change waits for the other gateways. One that does not confirm in time (it died,
+ * or lost Redis) forgets its cached roles within `accessCacheMs` anyway.
+ */
+const CONFIRM_TIMEOUT_MS = 1_000;
 
 export class AccessChanges {
   constructor(
